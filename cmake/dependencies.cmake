@@ -1,0 +1,13 @@
+# Every external library comes from a Debian package (scripts/install-deps installs them).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
+find_package(simdjson REQUIRED)
+find_package(CLI11 REQUIRED)
+if(DMVAULT_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()

@@ -1,0 +1,28 @@
+// What `info` reports about the messages in a vault. The counts live in the catalog (the sealed
+// SQLite index that import writes), so they are read from there and not from the container.
+#pragma once
+
+#include "dmvault/vault.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace dmvault::cli {
+
+struct CatalogCounts {
+  std::uint64_t conversations = 0;
+  std::uint64_t messages = 0;         // records with a sender
+  std::uint64_t system_messages = 0;  // platform notices, service records
+  std::uint64_t attachments = 0;      // references from messages
+  std::uint64_t media_files = 0;      // distinct stored files
+  std::uint64_t media_bytes = 0;
+};
+
+// The name of the vault root that points at the catalog.
+inline constexpr const char* kCatalogRoot = "catalog";
+
+// Counts of the vault's catalog; all zero for a vault that has none (nothing imported yet).
+// Error(not_a_vault) for a vault with a catalog: this version of dmvault cannot read one.
+CatalogCounts catalog_counts(const Vault& vault, const std::string& vault_name);
+
+}  // namespace dmvault::cli

@@ -1,0 +1,124 @@
+#include "cli/cmd_verify.hpp"
+
+#include "cli/common_options.hpp"
+#include "cli/display.hpp"
+#include "cli/vault_access.hpp"
+#include "dmvault/error.hpp"
+#include "dmvault/storage.hpp"
+#include "dmvault/verify.hpp"
+#include "util/json_writer.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <ostream>
+#include <sstream>
+
+namespace dmvault::cli {
+
+namespace {
+
+void write_findings(util::JsonWriter& json, const std::vector<VerifyFinding>& findings) {
+  json.begin_array();
+  for (const VerifyFinding& finding : findings) {
+    json.begin_object();
+    json.field("offset", finding.offset);
+    json.field("what", finding.what);
+    json.end_object();
+  }
+  json.end_array();
+}
+
+void write_json(std::ostream& out, const std::string& path, const VerifyReport& report) {
+  util::JsonWriter json(out);
+  json.begin_object();
+  json.field("vault", path);
+  json.field("ok", report.clean());
+  json.field("quick", report.quick);
+  json.field("vault_bytes", report.vault_bytes);
+  json.field("commits", report.commits);
+  json.field("frames", report.frames);
+  json.field("frames_authenticated", report.frames_authenticated);
+  json.field("objects_checked", report.objects_checked);
+  json.field("bytes_checked", report.bytes_checked);
+  json.field("unreferenced_frames", report.unreferenced_frames);
+  json.field("uncommitted_tail_bytes", report.uncommitted_tail_bytes);
+  json.key("warnings");
+  write_findings(json, report.warnings);
+  json.key("damage");
+  write_findings(json, report.damage);
+  json.end_object();
+  out << '\n';
+}
+
+std::string plural(std::uint64_t count, std::string_view noun) {
+  std::string text = std::to_string(count) + " " + std::string(noun);
+  if (count != 1) text += 's';
+  return text;
+}
+
+void write_text(Output& output, const std::string& path, const VerifyReport& report) {
+  for (const VerifyFinding& finding : report.warnings) output.warning(path + ": " + finding.what);
+  for (const VerifyFinding& finding : report.damage) output.error(path + ": " + finding.what);
+
+  std::ostringstream line;
+  line << printable(path) << ": "
+       << (report.clean() ? output.paint("ok", Colour::green)
+                          : output.paint("damaged", Colour::red))
+       << ": " << plural(report.commits, "commit") << ", " << plural(report.frames, "frame");
+  if (report.quick) {
+    line << " (quick check: structure, checksums and commit chain; nothing decrypted)";
+  } else {
+    line << " (" << report.frames_authenticated << " authenticated), "
+         << plural(report.objects_checked, "object") << " checked ("
+         << format_bytes(report.bytes_checked) << ")";
+  }
+  line << ", " << format_bytes(report.vault_bytes) << " in all";
+  if (report.unreferenced_frames > 0) {
+    line << ", " << plural(report.unreferenced_frames, "unreferenced frame");
+  }
+  if (report.uncommitted_tail_bytes > 0) {
+    line << ", " << format_bytes(report.uncommitted_tail_bytes) << " of uncommitted tail (ignored)";
+  }
+  output.out() << line.str() << '\n';
+}
+
+}  // namespace
+
+CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "verify", "Check every byte of a vault: decrypt and authenticate every frame");
+  add_vault_argument(*command, options.vault);
+  add_unlock_options(*command, options.unlock);
+  command->add_flag("--quick", options.quick,
+                    "Check only the structure, checksums and commit chain; needs no passphrase");
+  add_json_flag(*command, options.json);
+  return command;
+}
+
+int run_verify(const VerifyOptions& options, Context& context) {
+  require_vault_file(options.vault);
+  // The lock is taken before the passphrase is asked, so a busy vault is reported at once.
+  std::unique_ptr<Storage> storage = open_file_storage(options.vault, LockMode::shared);
+  std::optional<Credential> credential;
+  if (!options.quick) credential = read_credential(options.unlock, options.vault, context);
+  const VerifyReport report = verify_vault(std::move(storage), credential ? &*credential : nullptr,
+                                           options.unlock.allow_expensive_kdf);
+  credential.reset();
+
+  if (options.json) {
+    write_json(context.output.out(), options.vault, report);
+  } else {
+    write_text(context.output, options.vault, report);
+  }
+  if (!report.clean()) {
+    throw Error(ErrorCode::corrupted,
+                options.vault + ": the vault is damaged (" +
+                    plural(report.damage.size(), "problem") + " found)",
+                "copy the vault file before anything writes to it again; only what the "
+                "findings name is affected");
+  }
+  return 0;
+}
+
+}  // namespace dmvault::cli

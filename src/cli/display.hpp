@@ -1,0 +1,22 @@
+// How numbers, sizes and times look in dmvault's output.
+#pragma once
+
+#include "dmvault/vault.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace dmvault::cli {
+
+// "0 B", "812 B", "8.2 KiB", "1.0 MiB" ... (IEC units, one decimal above 1 KiB).
+std::string format_bytes(std::uint64_t bytes);
+// ISO 8601 in UTC with milliseconds, e.g. 2024-09-05T10:13:22.546Z (the form every --json
+// output uses for times).
+std::string format_timestamp(std::int64_t unix_ms);
+
+std::string_view kdf_profile_name(KdfProfile profile);
+// "passphrase" or "recovery_key" (the --json spelling).
+std::string_view credential_kind_name(Credential::Kind kind);
+
+}  // namespace dmvault::cli

@@ -1,0 +1,558 @@
+// The vault container: opening (superblock choice, unlock, finding the last commit), the object
+// store (dedup, chunking), and the commit protocol. The byte layout is in format.hpp and
+// man/dmvault-vault.5.
+//
+// Invariants this file keeps:
+//  1. Bytes before the end of the last commit's footer are never rewritten, except the two
+//     superblock copies (always B, sync, then A, sync) and a damaged footer of the last commit,
+//     which is rewritten with the same content.
+//  2. Success of commit() is reported only after the commit frame and its footer are synced.
+//  3. Nothing after the last commit is ever interpreted: readers ignore it, writers cut it.
+//  4. A failed write or sync kills the Vault object (no retry, no further writes).
+//  5. The passphrase check (keyslot unwrap) runs only on a header copy whose checksum is intact,
+//     so a wrong passphrase and a damaged header are told apart.
+#include "dmvault/vault.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "crypto/crypto.hpp"
+#include "dmvault/error.hpp"
+#include "vault/create.hpp"
+#include "vault/format.hpp"
+#include "vault/frames.hpp"
+#include "vault/keys.hpp"
+#include "vault/open_state.hpp"
+
+namespace dmvault {
+
+using namespace dmvault::vault;
+
+namespace {
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string short_id(const ObjectId& id) { return to_hex(std::span(id).first(8)); }
+
+ObjectId zero_id() { return ObjectId{}; }
+
+}  // namespace
+
+class Vault::Impl {
+ public:
+  std::unique_ptr<Storage> storage;
+  Mode mode = Mode::read;
+  WarningSink warn;
+  OpenState state;
+  Index staged;
+  std::map<std::string, ObjectId> staged_roots;
+  std::uint64_t append_pos = 0;
+  bool dead = false;
+
+  ~Impl() {
+    // An unfinished write (an exception unwound past the caller) leaves the file exactly as it
+    // was at the last commit.
+    if (mode == Mode::write && !dead && append_pos != state.last.end) {
+      try {
+        rollback();
+      } catch (...) {
+        // The next writer cuts the tail; nothing more can be done from a destructor.
+      }
+    }
+  }
+
+  const KeySet& keys() const { return state.keys; }
+  const ObjectId& vault_id() const { return state.superblock.vault_id; }
+
+  void require_write() const {
+    if (mode != Mode::write) throw std::logic_error("vault opened read-only");
+    if (dead) {
+      throw Error(ErrorCode::io, storage->describe() + ": an earlier write failed",
+                  "nothing after the last commit was saved; run the command again");
+    }
+  }
+
+  // Runs a storage operation that writes; any failure kills this Vault (invariant 4).
+  template <typename F>
+  void writing(F&& op) {
+    try {
+      op();
+    } catch (...) {
+      dead = true;
+      throw;
+    }
+  }
+
+  const IndexEntry* find(const ObjectId& id) const {
+    if (auto it = staged.find(id); it != staged.end()) return &it->second;
+    if (auto it = state.last.record.index.find(id); it != state.last.record.index.end()) {
+      return &it->second;
+    }
+    return nullptr;
+  }
+
+  [[noreturn]] void damaged(const IndexEntry& entry, const ObjectId& id,
+                            const std::string& what) const {
+    throw Error(ErrorCode::corrupted,
+                storage->describe() + ": data damaged at offset " + std::to_string(entry.offset) +
+                    " (object " + short_id(id) + "): " + what,
+                "run 'dmvault verify' to list everything that is affected");
+  }
+
+  PlainBytes open_entry(const ObjectId& id, const IndexEntry& entry) const {
+    if (entry.frame_length > kFrameHeaderSize + kMaxManifestFramePayload) {
+      damaged(entry, id, "index entry is out of range");
+    }
+    std::vector<std::uint8_t> frame(entry.frame_length);
+    storage->read_at(entry.offset, frame);
+    if (!std::equal(entry.tag.begin(), entry.tag.end(), frame.end() - kTagSize)) {
+      damaged(entry, id, "the frame is not the one the index recorded");
+    }
+    auto opened = open_frame(keys(), vault_id(), frame,
+                             max_content_for(FrameType::object, entry.kind));
+    if (!opened.frame) {
+      damaged(entry, id,
+              opened.failure == OpenFailure::authentication ? "authentication failed"
+                                                            : "frame is malformed");
+    }
+    const FrameHeader& h = opened.frame->header;
+    if (h.type != FrameType::object || h.kind != entry.kind || h.object_id != id) {
+      damaged(entry, id, "the frame belongs to another object");
+    }
+    return std::move(opened.frame->content);
+  }
+
+  void stream(const ObjectId& id,
+              const std::function<void(std::span<const std::uint8_t>)>& sink) const {
+    const IndexEntry* entry = find(id);
+    if (entry == nullptr) {
+      throw Error(ErrorCode::corrupted,
+                  storage->describe() + ": object " + short_id(id) + " is missing",
+                  "run 'dmvault verify' to list everything that is affected");
+    }
+    PlainBytes content = open_entry(id, *entry);
+    if (entry->kind == ObjectKind::blob) {
+      if (content.size() != entry->size) damaged(*entry, id, "size differs from the index");
+      sink(content.span());
+      return;
+    }
+    const auto manifest = decode_manifest(content.span());
+    if (!manifest || manifest->total_size != entry->size) {
+      damaged(*entry, id, "the chunk list is malformed");
+    }
+    for (const auto& [chunk_id, chunk_size] : manifest->chunks) {
+      const IndexEntry* chunk = find(chunk_id);
+      if (chunk == nullptr || chunk->kind != ObjectKind::blob) {
+        damaged(*entry, id, "chunk " + short_id(chunk_id) + " is missing");
+      }
+      PlainBytes piece = open_entry(chunk_id, *chunk);
+      if (piece.size() != chunk_size) damaged(*chunk, chunk_id, "chunk size differs");
+      sink(piece.span());
+    }
+  }
+
+  void append(const ObjectId& id, ObjectKind kind, std::span<const std::uint8_t> content,
+              std::uint64_t size) {
+    const auto frame = seal_frame(keys(), vault_id(), FrameType::object, kind, id, content, true);
+    IndexEntry entry;
+    entry.kind = kind;
+    entry.offset = append_pos;
+    entry.frame_length = static_cast<std::uint32_t>(frame.size());
+    std::copy(frame.end() - kTagSize, frame.end(), entry.tag.begin());
+    entry.size = size;
+    writing([&] { storage->write_at(append_pos, frame); });
+    append_pos += frame.size();
+    staged.emplace(id, entry);
+  }
+
+  ObjectId put_blob(std::span<const std::uint8_t> bytes) {
+    const ObjectId id = crypto::keyed_hash(keys().id, bytes);
+    if (find(id) == nullptr) append(id, ObjectKind::blob, bytes, bytes.size());
+    return id;
+  }
+
+  void write_superblocks(const Superblock& sb) {
+    const auto sealed = seal_superblock(sb, keys());
+    writing([&] {
+      storage->write_at(kSuperblockSize, sealed);
+      storage->sync();
+      storage->write_at(0, sealed);
+      storage->sync();
+    });
+    state.superblock = sb;
+    state.superblock_copies_consistent = true;
+  }
+
+  void commit() {
+    require_write();
+    if (staged.empty() && staged_roots.empty()) return;
+    CommitRecord record;
+    record.sequence = state.last.sequence + 1;
+    record.previous_offset = state.last.offset;
+    record.previous_hash = state.last.hash;
+    record.unix_ms = std::max(now_unix_ms(), state.last.record.unix_ms);
+    record.roots = state.last.record.roots;
+    for (const auto& [name, id] : staged_roots) record.roots[name] = id;
+    record.index = state.last.record.index;
+    record.index.insert(staged.begin(), staged.end());
+
+    const auto encoded = encode_commit_record(record);
+    const auto frame =
+        seal_frame(keys(), vault_id(), FrameType::commit, ObjectKind::none, zero_id(), encoded,
+                   true);
+    const std::uint64_t commit_offset = append_pos;
+    const std::uint64_t end = commit_offset + frame.size() + kFooterSize;
+    Footer footer{commit_offset, record.sequence, end};
+    const auto footer_bytes = seal_footer(footer, vault_id(), keys());
+    writing([&] {
+      storage->sync();  // the objects first: a durable commit never points at lost frames
+      storage->write_at(commit_offset, frame);
+      storage->write_at(commit_offset + frame.size(), footer_bytes);
+      storage->sync();  // the commit point
+    });
+    state.last.sequence = record.sequence;
+    state.last.offset = commit_offset;
+    state.last.end = end;
+    state.last.hash = frame_hash(frame);
+    state.last.record = std::move(record);
+    state.last.footer_intact = true;
+    append_pos = end;
+    staged.clear();
+    staged_roots.clear();
+
+    Superblock sb = state.superblock;
+    sb.sequence += 1;
+    sb.durable_commit_sequence = state.last.sequence;
+    sb.durable_commit_end = state.last.end;
+    write_superblocks(sb);
+  }
+
+  void rollback() {
+    if (mode != Mode::write) return;
+    staged.clear();
+    staged_roots.clear();
+    if (append_pos != state.last.end) {
+      writing([&] {
+        storage->truncate(state.last.end);
+        storage->sync();
+      });
+      append_pos = state.last.end;
+    }
+  }
+
+  // Brings a vault opened for writing back to a clean state: cuts an interrupted write's tail,
+  // rewrites a damaged footer of the last commit and a damaged or stale superblock copy.
+  void heal_for_writing() {
+    if (state.superblock.ro_compat_flags != 0) {
+      throw Error(ErrorCode::not_a_vault,
+                  storage->describe() + ": this vault uses features this dmvault cannot write",
+                  "upgrade dmvault");
+    }
+    const std::uint64_t size = storage->size();
+    if (size > state.last.end) {
+      writing([&] {
+        storage->truncate(state.last.end);
+        storage->sync();
+      });
+      if (warn) {
+        warn(storage->describe() + ": discarded " + std::to_string(size - state.last.end) +
+             " bytes left by an interrupted write (the last commit is intact)");
+      }
+    }
+    if (!state.last.footer_intact) {
+      const Footer footer{state.last.offset, state.last.sequence, state.last.end};
+      const auto bytes = seal_footer(footer, vault_id(), keys());
+      writing([&] {
+        storage->write_at(state.last.end - kFooterSize, bytes);
+        storage->sync();
+      });
+      state.last.footer_intact = true;
+    }
+    if (!state.superblock_copies_consistent ||
+        state.superblock.durable_commit_sequence != state.last.sequence) {
+      Superblock sb = state.superblock;
+      sb.sequence = state.highest_superblock_sequence + 1;
+      sb.durable_commit_sequence = state.last.sequence;
+      sb.durable_commit_end = state.last.end;
+      write_superblocks(sb);
+    }
+    append_pos = state.last.end;
+  }
+};
+
+// --- Writer: streams an object of any size, cutting it into 1 MiB chunks -----------------------
+
+namespace {
+
+class ChunkingWriter final : public Vault::Writer {
+ public:
+  explicit ChunkingWriter(Vault::Impl& impl)
+      : m_impl(impl), m_hasher(impl.keys().id), m_buffer(kChunkSize) {}
+
+  void write(std::span<const std::uint8_t> bytes) override {
+    m_impl.require_write();
+    m_hasher.update(bytes);
+    m_total += bytes.size();
+    while (!bytes.empty()) {
+      // Flush lazily: a full buffer is a chunk only once more data arrives, so an object of
+      // exactly 1 MiB stays one blob with the id of its bytes.
+      if (m_filled == kChunkSize) flush_chunk();
+      const std::size_t n = std::min(bytes.size(), kChunkSize - m_filled);
+      std::memcpy(m_buffer.data() + m_filled, bytes.data(), n);
+      m_filled += n;
+      bytes = bytes.subspan(n);
+    }
+  }
+
+  ObjectId finish() override {
+    m_impl.require_write();
+    if (m_manifest.chunks.empty()) {
+      const ObjectId id = m_impl.put_blob(m_buffer.span().first(m_filled));
+      m_buffer.wipe();
+      return id;
+    }
+    flush_chunk();
+    const ObjectId id = m_hasher.finish();
+    m_manifest.total_size = m_total;
+    if (m_impl.find(id) == nullptr) {
+      const auto encoded = encode_manifest(m_manifest);
+      m_impl.append(id, ObjectKind::manifest, encoded, m_total);
+    }
+    m_buffer.wipe();
+    return id;
+  }
+
+ private:
+  void flush_chunk() {
+    const auto chunk = m_buffer.span().first(m_filled);
+    const ObjectId id = m_impl.put_blob(chunk);
+    m_manifest.chunks.emplace_back(id, static_cast<std::uint32_t>(m_filled));
+    m_filled = 0;
+  }
+
+  Vault::Impl& m_impl;
+  crypto::KeyedHasher m_hasher;
+  PlainBytes m_buffer;
+  std::size_t m_filled = 0;
+  std::uint64_t m_total = 0;
+  Manifest m_manifest;
+};
+
+}  // namespace
+
+// --- Vault ---------------------------------------------------------------------------------
+
+SecretBytes Vault::create_on(Storage& storage, const Credential& passphrase,
+                             const CreateOptions& options) {
+  crypto::initialize();
+  if (passphrase.kind != Credential::Kind::passphrase) {
+    throw std::logic_error("a vault is created with a passphrase");
+  }
+  if (storage.size() != 0) {
+    throw Error(ErrorCode::io, storage.describe() + ": the file is not empty");
+  }
+  Superblock sb;
+  sb.sequence = 1;
+  crypto::random_bytes(sb.vault_id);
+  SecretBytes master(crypto::kKeyBytes);
+  crypto::random_bytes(master.span());
+  const KeySet keys = KeySet::derive(master);
+  sb.key_check = compute_key_check(keys, sb.vault_id);
+  sb.keyslots[0] = wrap_master_key(master, sb.vault_id, 0, KeyslotKind::passphrase,
+                                   passphrase.secret, options.kdf.opslimit, options.kdf.memlimit);
+  SecretBytes recovery_key;
+  if (options.with_recovery_key) {
+    recovery_key = generate_recovery_key();
+    // A recovery key has 160 bits of entropy, so the cheap profile is enough (Signal's choice).
+    const auto cost = KdfParams::for_profile(KdfProfile::interactive);
+    sb.keyslots[1] = wrap_master_key(master, sb.vault_id, 1, KeyslotKind::recovery,
+                                     canonical_recovery_key(recovery_key), cost.opslimit,
+                                     cost.memlimit);
+  }
+  // The genesis commit: a vault always has one, so a file cut back to its header is damage,
+  // not an empty vault.
+  CommitRecord genesis;
+  genesis.sequence = 1;
+  genesis.unix_ms = now_unix_ms();
+  const auto frame = seal_frame(keys, sb.vault_id, FrameType::commit, ObjectKind::none, ObjectId{},
+                                encode_commit_record(genesis), true);
+  const std::uint64_t end = kDataStart + frame.size() + kFooterSize;
+  const auto footer = seal_footer(Footer{kDataStart, 1, end}, sb.vault_id, keys);
+  sb.durable_commit_sequence = 1;
+  sb.durable_commit_end = end;
+  const auto sealed = seal_superblock(sb, keys);
+  storage.write_at(0, sealed);
+  storage.write_at(kSuperblockSize, sealed);
+  storage.write_at(kDataStart, frame);
+  storage.write_at(kDataStart + frame.size(), footer);
+  storage.sync();
+  return recovery_key;
+}
+
+SecretBytes vault::create_vault_file(const std::filesystem::path& path,
+                                     const Credential& passphrase, const CreateOptions& options,
+                                     const StorageWrapper& wrap) {
+  auto file = create_new_file(path);
+  SecretBytes recovery_key;
+  if (wrap) {
+    auto wrapped = wrap(file->storage());
+    recovery_key = Vault::create_on(*wrapped, passphrase, options);
+  } else {
+    recovery_key = Vault::create_on(file->storage(), passphrase, options);
+  }
+  file->publish();
+  return recovery_key;
+}
+
+SecretBytes Vault::create(const std::filesystem::path& path, const Credential& passphrase,
+                          const CreateOptions& options) {
+  return vault::create_vault_file(path, passphrase, options, {});
+}
+
+Vault Vault::open(const std::filesystem::path& path, const Credential& credential,
+                  const OpenOptions& options) {
+  auto storage =
+      open_file_storage(path, options.mode == Mode::write ? LockMode::exclusive : LockMode::shared);
+  return open_on(std::move(storage), credential, options);
+}
+
+Vault Vault::open_on(std::unique_ptr<Storage> storage, const Credential& credential,
+                     const OpenOptions& options) {
+  crypto::initialize();
+  auto impl = std::make_unique<Impl>();
+  impl->mode = options.mode;
+  impl->warn = options.on_warning;
+  impl->state = open_state(*storage, credential, options.allow_expensive_kdf, options.on_warning);
+  impl->storage = std::move(storage);
+  impl->append_pos = impl->state.last.end;
+  if (options.mode == Mode::write) impl->heal_for_writing();
+  return Vault(std::move(impl));
+}
+
+Vault::Vault(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Vault::Vault(Vault&&) noexcept = default;
+Vault& Vault::operator=(Vault&&) noexcept = default;
+Vault::~Vault() = default;
+
+VaultInfo Vault::info() const {
+  const auto& s = m_impl->state;
+  VaultInfo info;
+  info.format_version = s.superblock.version;
+  info.vault_id = to_hex(s.superblock.vault_id);
+  info.commits = s.last.sequence;
+  info.last_commit_unix_ms = s.last.record.unix_ms;
+  info.objects = s.last.record.index.size();
+  for (const auto& [id, e] : s.last.record.index) info.stored_bytes += e.frame_length;
+  info.vault_bytes = m_impl->storage->size();
+  for (std::size_t i = 0; i < kKeyslotCount; ++i) {
+    const Keyslot& slot = s.superblock.keyslots[i];
+    if (slot.kind == KeyslotKind::empty) continue;
+    info.keyslots.push_back(KeyslotInfo{
+        static_cast<int>(i),
+        slot.kind == KeyslotKind::recovery ? Credential::Kind::recovery_key
+                                           : Credential::Kind::passphrase,
+        KdfParams{slot.opslimit, slot.memlimit}});
+  }
+  return info;
+}
+
+bool Vault::contains(const ObjectId& id) const { return m_impl->find(id) != nullptr; }
+
+std::optional<std::uint64_t> Vault::object_size(const ObjectId& id) const {
+  const IndexEntry* e = m_impl->find(id);
+  if (e == nullptr) return std::nullopt;
+  return e->size;
+}
+
+PlainBytes Vault::read(const ObjectId& id) const {
+  const auto size = object_size(id);
+  PlainBytes out(size ? static_cast<std::size_t>(*size) : 0);
+  std::size_t pos = 0;
+  m_impl->stream(id, [&](std::span<const std::uint8_t> piece) {
+    std::memcpy(out.data() + pos, piece.data(), piece.size());
+    pos += piece.size();
+  });
+  return out;
+}
+
+void Vault::read_stream(const ObjectId& id,
+                        const std::function<void(std::span<const std::uint8_t>)>& sink) const {
+  m_impl->stream(id, sink);
+}
+
+ObjectId Vault::id_of(std::span<const std::uint8_t> bytes) const {
+  return crypto::keyed_hash(m_impl->keys().id, bytes);
+}
+
+ObjectId Vault::put(std::span<const std::uint8_t> bytes) {
+  m_impl->require_write();
+  if (bytes.size() <= kChunkSize) return m_impl->put_blob(bytes);
+  ChunkingWriter writer(*m_impl);
+  writer.write(bytes);
+  return writer.finish();
+}
+
+std::unique_ptr<Vault::Writer> Vault::writer() {
+  m_impl->require_write();
+  return std::make_unique<ChunkingWriter>(*m_impl);
+}
+
+std::optional<ObjectId> Vault::root(const std::string& name) const {
+  if (auto it = m_impl->staged_roots.find(name); it != m_impl->staged_roots.end()) {
+    return it->second;
+  }
+  const auto& roots = m_impl->state.last.record.roots;
+  if (auto it = roots.find(name); it != roots.end()) return it->second;
+  return std::nullopt;
+}
+
+void Vault::set_root(const std::string& name, const ObjectId& id) {
+  m_impl->require_write();
+  if (name.empty() || name.size() > 255) throw std::logic_error("bad root name");
+  if (!contains(id)) throw std::logic_error("root points at a missing object");
+  m_impl->staged_roots[name] = id;
+}
+
+void Vault::commit() { m_impl->commit(); }
+void Vault::rollback() { m_impl->rollback(); }
+bool Vault::has_staged_changes() const {
+  return !m_impl->staged.empty() || !m_impl->staged_roots.empty();
+}
+
+void Vault::change_passphrase(const Credential& new_passphrase, const KdfParams& kdf) {
+  Impl& impl = *m_impl;
+  impl.require_write();
+  if (has_staged_changes()) throw std::logic_error("commit before changing the passphrase");
+  if (new_passphrase.kind != Credential::Kind::passphrase) {
+    throw std::logic_error("the new secret must be a passphrase");
+  }
+  Superblock sb = impl.state.superblock;
+  // Replace the passphrase slot that opened the vault; when the recovery key opened it, replace
+  // the first passphrase slot (or fill the first free one) and keep the recovery slot.
+  std::size_t index = impl.state.opened_slot;
+  if (sb.keyslots[index].kind != KeyslotKind::passphrase) {
+    index = kKeyslotCount;
+    for (std::size_t i = 0; i < kKeyslotCount && index == kKeyslotCount; ++i) {
+      if (sb.keyslots[i].kind == KeyslotKind::passphrase) index = i;
+    }
+    for (std::size_t i = 0; i < kKeyslotCount && index == kKeyslotCount; ++i) {
+      if (sb.keyslots[i].kind == KeyslotKind::empty) index = i;
+    }
+    if (index == kKeyslotCount) {
+      throw Error(ErrorCode::usage, impl.storage->describe() + ": no keyslot is free");
+    }
+  }
+  sb.keyslots[index] =
+      wrap_master_key(impl.state.master_key, sb.vault_id, static_cast<std::uint8_t>(index),
+                      KeyslotKind::passphrase, new_passphrase.secret, kdf.opslimit, kdf.memlimit);
+  sb.sequence += 1;
+  impl.write_superblocks(sb);
+  impl.state.opened_slot = index;
+}
+
+}  // namespace dmvault

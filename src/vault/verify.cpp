@@ -1,0 +1,355 @@
+// verify: reads the whole file and reports damage without changing anything.
+//
+// The full check walks every frame from the first to the end of the last commit, authenticates
+// each one, recomputes every object id from its plaintext, checks the commit chain, and checks
+// the last commit's index against the frames both ways. Each finding names the offset and what
+// is affected, so a user knows whether a photo or the catalog was hit.
+#include "dmvault/verify.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "crypto/crypto.hpp"
+#include "dmvault/error.hpp"
+#include "vault/format.hpp"
+#include "vault/frames.hpp"
+#include "vault/keys.hpp"
+#include "vault/open_state.hpp"
+
+namespace dmvault {
+
+using namespace dmvault::vault;
+
+namespace {
+
+std::string short_id(const ObjectId& id) { return to_hex(std::span(id).first(8)); }
+
+struct WalkedFrame {
+  FrameHeader header;
+  std::uint32_t length = 0;
+  bool authentic = false;
+  std::array<std::uint8_t, kTagSize> tag{};
+  std::uint64_t content_size = 0;
+};
+
+// Finds the next offset in [from, end) where a frame header with a valid checksum starts.
+std::uint64_t resync(Storage& storage, std::uint64_t from, std::uint64_t end) {
+  constexpr std::size_t kBlock = 1 << 16;
+  std::vector<std::uint8_t> block(kBlock + kFrameHeaderSize);
+  for (std::uint64_t pos = from; pos + kFrameHeaderSize <= end; pos += kBlock) {
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), end - pos));
+    storage.read_at(pos, std::span(block).first(n));
+    for (std::size_t i = 0; i + kFrameHeaderSize <= n && i < kBlock; ++i) {
+      if (!std::equal(kFrameMagic.begin(), kFrameMagic.end(), block.begin() + static_cast<long>(i)))
+        continue;
+      if (decode_frame_header(std::span<const std::uint8_t, kFrameHeaderSize>(&block[i],
+                                                                             kFrameHeaderSize))) {
+        return pos + i;
+      }
+    }
+  }
+  return end;
+}
+
+class Verifier {
+ public:
+  Verifier(Storage& storage, VerifyReport& report) : m_storage(storage), m_report(report) {}
+
+  void damage(std::uint64_t offset, std::string what) {
+    m_report.damage.push_back({offset, m_storage.describe() + ": " + std::move(what)});
+  }
+  void warning(std::uint64_t offset, std::string what) {
+    m_report.warnings.push_back({offset, m_storage.describe() + ": " + std::move(what)});
+  }
+
+  void check_header_copies_quick() {
+    const auto copies = read_header_copies(m_storage);
+    if (!copies[0].present && !copies[1].present) {
+      throw Error(ErrorCode::not_a_vault, m_storage.describe() + ": not a dmvault vault");
+    }
+    if (!copies[0].checksum_ok && !copies[1].checksum_ok) {
+      throw Error(ErrorCode::not_a_vault,
+                  m_storage.describe() + ": the vault header is damaged (both copies)",
+                  "this is not a passphrase problem: restore the file from a backup");
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (!copies[i].checksum_ok) {
+        warning(i * kSuperblockSize, std::string("header copy ") + (i == 0 ? "A" : "B") +
+                                         " is damaged; the other copy covers it");
+      }
+      if (copies[i].checksum_ok) {
+        const Superblock& sb = copies[i].superblock;
+        if (sb.sequence >= m_best_sequence) {
+          m_best_sequence = sb.sequence;
+          m_durable_end = sb.durable_commit_end;
+          m_durable_sequence = sb.durable_commit_sequence;
+        }
+      }
+    }
+  }
+
+  // The keyless walk: frame headers, commit positions, footers.
+  void quick_walk() {
+    const std::uint64_t size = m_storage.size();
+    std::uint64_t pos = kDataStart;
+    std::uint64_t last_commit_end = 0;
+    while (pos + kFrameHeaderSize <= size) {
+      std::array<std::uint8_t, kFrameHeaderSize> bytes{};
+      m_storage.read_at(pos, bytes);
+      const auto header = decode_frame_header(bytes);
+      const std::uint64_t frame_end =
+          header ? pos + kFrameHeaderSize + header->payload_length : size + 1;
+      if (!header || frame_end > size ||
+          (header->type == FrameType::commit && frame_end + kFooterSize > size)) {
+        if (pos < m_durable_end) {
+          damage(pos, "frame header at offset " + std::to_string(pos) + " is damaged");
+          const std::uint64_t next = resync(m_storage, pos + 1, m_durable_end);
+          if (next >= m_durable_end) break;
+          pos = next;
+          continue;
+        }
+        break;  // an interrupted write's tail
+      }
+      ++m_report.frames;
+      if (header->type == FrameType::commit) {
+        std::array<std::uint8_t, kFooterSize> footer{};
+        m_storage.read_at(frame_end, footer);
+        const auto decoded = decode_footer(footer);
+        if (!decoded || decoded->commit_offset != pos ||
+            decoded->end_offset != frame_end + kFooterSize) {
+          warning(frame_end, "footer at offset " + std::to_string(frame_end) +
+                                 " is damaged; its commit frame covers it");
+        }
+        ++m_report.commits;
+        last_commit_end = frame_end + kFooterSize;
+        pos = last_commit_end;
+      } else {
+        pos = frame_end;
+      }
+    }
+    if (last_commit_end < m_durable_end || last_commit_end == 0) {
+      damage(last_commit_end, "the file ends before the last commit its header records (commit " +
+                                  std::to_string(m_durable_sequence) + "): it was truncated");
+    }
+    m_report.uncommitted_tail_bytes = last_commit_end > 0 ? size - last_commit_end : 0;
+  }
+
+  void full(const Credential& credential, bool allow_expensive_kdf) {
+    UnlockedHeader header = unlock_header(m_storage, credential, allow_expensive_kdf);
+    for (const auto& w : header.header_warnings) warning(0, w);
+    const ObjectId& vault_id = header.superblock.vault_id;
+    const std::uint64_t size = m_storage.size();
+
+    std::optional<OpenState> state;
+    try {
+      state = open_state(m_storage, credential, allow_expensive_kdf, {});
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::corrupted) throw;
+      damage(0, e.what());
+    }
+    const std::uint64_t end = state ? state->last.end : size;
+    m_report.uncommitted_tail_bytes = size - end;
+    if (state && !state->last.footer_intact) {
+      warning(state->last.end - kFooterSize,
+              "footer of commit " + std::to_string(state->last.sequence) +
+                  " is damaged; its commit frame covers it");
+    }
+
+    // Walk and authenticate every frame up to the end of the last commit.
+    std::map<std::uint64_t, WalkedFrame> frames;
+    std::optional<std::pair<std::uint64_t, std::array<std::uint8_t, 32>>> previous;
+    std::uint64_t expected_sequence = 1;
+    std::uint64_t pos = kDataStart;
+    while (pos + kFrameHeaderSize <= end) {
+      std::array<std::uint8_t, kFrameHeaderSize> hbytes{};
+      m_storage.read_at(pos, hbytes);
+      const auto h = decode_frame_header(hbytes);
+      const std::uint64_t frame_end = h ? pos + kFrameHeaderSize + h->payload_length : end + 1;
+      if (!h || frame_end > end) {
+        damage(pos, "frame header at offset " + std::to_string(pos) + " is damaged");
+        pos = resync(m_storage, pos + 1, end);
+        continue;
+      }
+      ++m_report.frames;
+      std::vector<std::uint8_t> frame(static_cast<std::size_t>(frame_end - pos));
+      m_storage.read_at(pos, frame);
+      WalkedFrame walked;
+      walked.header = *h;
+      walked.length = static_cast<std::uint32_t>(frame.size());
+      std::copy(frame.end() - kTagSize, frame.end(), walked.tag.begin());
+      auto opened = open_frame(header.keys, vault_id, frame, max_content_for(h->type, h->kind));
+      if (!opened.frame) {
+        damage(pos, describe_frame(pos, *h) +
+                        (opened.failure == OpenFailure::authentication ? ": authentication failed"
+                                                                       : ": malformed content"));
+      } else {
+        ++m_report.frames_authenticated;
+        walked.authentic = true;
+        walked.content_size = opened.frame->content.size();
+        if (h->type == FrameType::object && h->kind == ObjectKind::blob) {
+          const auto id = crypto::keyed_hash(header.keys.id, opened.frame->content.span());
+          m_report.bytes_checked += opened.frame->content.size();
+          if (id != h->object_id) {
+            damage(pos, describe_frame(pos, *h) + ": content does not match its id");
+            walked.authentic = false;
+          }
+        }
+      }
+      if (h->type == FrameType::commit) {
+        const bool footer_slot = frame_end + kFooterSize <= end;
+        if (walked.authentic) {
+          auto record = decode_commit_record(opened.frame->content.span());
+          if (!record) {
+            damage(pos, "commit at offset " + std::to_string(pos) + " is malformed");
+          } else {
+            const bool chained = record->sequence == expected_sequence &&
+                                 (previous ? record->previous_offset == previous->first &&
+                                                 record->previous_hash == previous->second
+                                           : record->previous_offset == 0);
+            if (!chained) {
+              damage(pos, "commit " + std::to_string(record->sequence) + " at offset " +
+                              std::to_string(pos) + " does not follow commit " +
+                              std::to_string(expected_sequence - 1));
+            }
+            expected_sequence = record->sequence + 1;
+          }
+          ++m_report.commits;
+        }
+        previous = std::make_pair(pos, frame_hash(frame));
+        if (footer_slot) {
+          std::array<std::uint8_t, kFooterSize> footer{};
+          m_storage.read_at(frame_end, footer);
+          const auto decoded = decode_footer(footer);
+          const bool intact = decoded && decoded->commit_offset == pos &&
+                              decoded->end_offset == frame_end + kFooterSize &&
+                              footer_mac_ok(footer, vault_id, header.keys);
+          const bool is_last = state && frame_end + kFooterSize == state->last.end;
+          if (!intact && !is_last) {
+            warning(frame_end, "footer at offset " + std::to_string(frame_end) +
+                                   " is damaged; its commit frame covers it");
+          }
+          pos = frame_end + kFooterSize;
+        } else {
+          pos = frame_end;
+        }
+      } else {
+        frames.emplace(pos, walked);
+        pos = frame_end;
+      }
+    }
+    if (!state) return;
+    check_index(state->last.record, frames, header.keys, vault_id);
+  }
+
+ private:
+  std::string describe_frame(std::uint64_t pos, const FrameHeader& h) {
+    if (h.type == FrameType::commit) return "commit frame at offset " + std::to_string(pos);
+    return (h.kind == ObjectKind::manifest ? "object " : "data frame of object ") +
+           short_id(h.object_id) + " at offset " + std::to_string(pos);
+  }
+
+  void check_index(const CommitRecord& record, const std::map<std::uint64_t, WalkedFrame>& frames,
+                   const KeySet& keys, const ObjectId& vault_id) {
+    std::set<std::uint64_t> referenced;
+    for (const auto& [id, entry] : record.index) {
+      referenced.insert(entry.offset);
+      const auto it = frames.find(entry.offset);
+      if (it == frames.end() || it->second.length != entry.frame_length ||
+          it->second.tag != entry.tag || it->second.header.object_id != id ||
+          it->second.header.kind != entry.kind) {
+        damage(entry.offset, "object " + short_id(id) + root_note(record, id) +
+                                 ": the index points at a frame that is not there");
+        continue;
+      }
+      if (!it->second.authentic) continue;  // reported by the walk
+      if (entry.kind == ObjectKind::blob) {
+        if (it->second.content_size != entry.size) {
+          damage(entry.offset, "object " + short_id(id) + ": size differs from the index");
+        } else {
+          ++m_report.objects_checked;
+        }
+        continue;
+      }
+      check_manifest(record, frames, keys, vault_id, id, entry);
+    }
+    for (const auto& [offset, frame] : frames) {
+      if (!referenced.count(offset)) ++m_report.unreferenced_frames;
+    }
+  }
+
+  void check_manifest(const CommitRecord& record,
+                      const std::map<std::uint64_t, WalkedFrame>& frames, const KeySet& keys,
+                      const ObjectId& vault_id, const ObjectId& id, const IndexEntry& entry) {
+    auto read_content = [&](const IndexEntry& e) -> std::optional<PlainBytes> {
+      std::vector<std::uint8_t> frame(e.frame_length);
+      m_storage.read_at(e.offset, frame);
+      auto opened = open_frame(keys, vault_id, frame,
+                               max_content_for(FrameType::object, e.kind));
+      if (!opened.frame) return std::nullopt;
+      return std::move(opened.frame->content);
+    };
+    const std::string name = "object " + short_id(id) + root_note(record, id);
+    auto content = read_content(entry);
+    const auto manifest = content ? decode_manifest(content->span()) : std::nullopt;
+    if (!manifest || manifest->total_size != entry.size) {
+      damage(entry.offset, name + ": its chunk list is malformed");
+      return;
+    }
+    crypto::KeyedHasher hasher(keys.id);
+    for (const auto& [chunk_id, chunk_size] : manifest->chunks) {
+      const auto it = record.index.find(chunk_id);
+      const auto walked = it == record.index.end() ? frames.end() : frames.find(it->second.offset);
+      if (it == record.index.end() || walked == frames.end() || !walked->second.authentic) {
+        damage(entry.offset, name + ": chunk " + short_id(chunk_id) + " is missing or damaged");
+        return;
+      }
+      auto chunk = read_content(it->second);
+      if (!chunk || chunk->size() != chunk_size) {
+        damage(it->second.offset, name + ": chunk " + short_id(chunk_id) + " is damaged");
+        return;
+      }
+      hasher.update(chunk->span());
+    }
+    if (hasher.finish() != id) {
+      damage(entry.offset, name + ": content does not match its id");
+      return;
+    }
+    m_report.bytes_checked += entry.size;
+    ++m_report.objects_checked;
+  }
+
+  static std::string root_note(const CommitRecord& record, const ObjectId& id) {
+    for (const auto& [name, root] : record.roots) {
+      if (root == id) return " (the " + name + ")";
+    }
+    return {};
+  }
+
+  Storage& m_storage;
+  VerifyReport& m_report;
+  std::uint64_t m_best_sequence = 0;
+  std::uint64_t m_durable_end = 0;
+  std::uint64_t m_durable_sequence = 0;
+};
+
+}  // namespace
+
+VerifyReport verify_vault(std::unique_ptr<Storage> storage, const Credential* credential,
+                          bool allow_expensive_kdf) {
+  crypto::initialize();
+  VerifyReport report;
+  report.quick = credential == nullptr;
+  report.vault_bytes = storage->size();
+  Verifier verifier(*storage, report);
+  if (credential == nullptr) {
+    verifier.check_header_copies_quick();
+    verifier.quick_walk();
+  } else {
+    verifier.full(*credential, allow_expensive_kdf);
+  }
+  return report;
+}
+
+}  // namespace dmvault

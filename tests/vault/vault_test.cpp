@@ -1,0 +1,330 @@
+// The vault's API contract: objects round-trip, dedup, chunking, commits, rollback, roots,
+// keys (passphrase, recovery key, passwd) and locking.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "io/fault_storage.hpp"
+#include "vault/format.hpp"
+#include "vault_test_support.hpp"
+
+namespace dmvault {
+namespace {
+
+using namespace dmvault::testing;
+
+struct MemoryVault {
+  io::MemoryStorage memory;
+  MemoryVault() { Vault::create_on(memory, passphrase("correct horse"), fast_options()); }
+  Vault open(Vault::Mode mode, std::vector<std::string>* warnings = nullptr) {
+    return Vault::open_on(borrow(memory), passphrase("correct horse"),
+                          mode == Vault::Mode::write ? write_options(warnings)
+                                                     : read_options(warnings));
+  }
+};
+
+TEST(Vault, NewVaultHasGenesisCommitAndOpens) {
+  MemoryVault mv;
+  const auto info = mv.open(Vault::Mode::read).info();
+  EXPECT_EQ(info.format_version, 1);
+  EXPECT_EQ(info.commits, 1u);
+  EXPECT_EQ(info.objects, 0u);
+  EXPECT_EQ(info.vault_id.size(), 64u);
+  ASSERT_EQ(info.keyslots.size(), 1u);
+  EXPECT_EQ(info.keyslots[0].kind, Credential::Kind::passphrase);
+  EXPECT_EQ(info.keyslots[0].kdf.opslimit, fast_kdf().opslimit);
+}
+
+TEST(Vault, SmallAndLargeObjectsRoundTripAcrossCommits) {
+  MemoryVault mv;
+  const auto small = text_bytes("hello, sealed world");
+  const auto exact = pseudo_random_bytes(vault::kChunkSize, 1);
+  const auto large = pseudo_random_bytes(3 * vault::kChunkSize + 12345, 2);
+  const std::vector<std::uint8_t> empty;
+  ObjectId a{}, b{}, c{}, d{};
+  {
+    Vault v = mv.open(Vault::Mode::write);
+    a = v.put(small);
+    b = v.put(exact);
+    c = v.put(large);
+    d = v.put(empty);
+    EXPECT_EQ(to_vector(v.read(c)), large);  // staged objects are readable before the commit
+    v.commit();
+  }
+  Vault v = mv.open(Vault::Mode::read);
+  EXPECT_EQ(v.info().commits, 2u);
+  EXPECT_EQ(to_vector(v.read(a)), small);
+  EXPECT_EQ(to_vector(v.read(b)), exact);
+  EXPECT_EQ(to_vector(v.read(c)), large);
+  EXPECT_TRUE(v.read(d).empty());
+  EXPECT_EQ(v.object_size(c), large.size());
+  EXPECT_EQ(v.id_of(small), a);
+  EXPECT_EQ(v.id_of(large), c);  // the id of any object is the keyed hash of all its bytes
+  std::vector<std::uint8_t> streamed;
+  std::size_t pieces = 0;
+  v.read_stream(c, [&](std::span<const std::uint8_t> p) {
+    EXPECT_LE(p.size(), vault::kChunkSize);
+    streamed.insert(streamed.end(), p.begin(), p.end());
+    ++pieces;
+  });
+  EXPECT_EQ(streamed, large);
+  EXPECT_EQ(pieces, 4u);
+}
+
+TEST(Vault, StreamingWriterMatchesPut) {
+  MemoryVault mv;
+  const auto data = pseudo_random_bytes(2 * vault::kChunkSize + 7, 3);
+  Vault v = mv.open(Vault::Mode::write);
+  auto w = v.writer();
+  for (std::size_t pos = 0; pos < data.size(); pos += 77777) {
+    w->write(std::span(data).subspan(pos, std::min<std::size_t>(77777, data.size() - pos)));
+  }
+  const ObjectId id = w->finish();
+  EXPECT_EQ(id, v.id_of(data));
+  const auto size_before = mv.memory.size();
+  EXPECT_EQ(v.put(data), id);  // dedup: nothing more is written
+  EXPECT_EQ(mv.memory.size(), size_before);
+}
+
+TEST(Vault, DeduplicatesWholeObjectsAndSharedChunks) {
+  MemoryVault mv;
+  auto data = pseudo_random_bytes(3 * vault::kChunkSize, 4);
+  Vault v = mv.open(Vault::Mode::write);
+  v.put(data);
+  v.commit();
+  const auto after_first = mv.memory.size();
+  v.put(data);
+  v.commit();
+  EXPECT_EQ(mv.memory.size(), after_first);  // no staged change: no commit at all
+  EXPECT_EQ(v.info().commits, 2u);
+  // A file sharing its first two chunks stores only its new last chunk and a manifest.
+  data[data.size() - 1] ^= 1;
+  v.put(data);
+  v.commit();
+  EXPECT_LT(mv.memory.size() - after_first, vault::kChunkSize + 64 * 1024);
+}
+
+TEST(Vault, CompressibleDataIsStoredSmallerAndIncompressibleIsNotInflatedMuch) {
+  MemoryVault mv;
+  const std::string text(200000, 'a');
+  const auto noise = pseudo_random_bytes(200000, 5);
+  Vault v = mv.open(Vault::Mode::write);
+  auto base = mv.memory.size();
+  v.put(text_bytes(text));
+  EXPECT_LT(mv.memory.size() - base, 2000u);
+  base = mv.memory.size();
+  v.put(noise);
+  const auto stored = mv.memory.size() - base;
+  EXPECT_GE(stored, noise.size());
+  EXPECT_LE(stored, noise.size() * 112 / 100 + 200);  // Padmé's bound plus the frame header
+}
+
+TEST(Vault, RollbackAndAbandonedWritesLeaveTheFileByteIdentical) {
+  MemoryVault mv;
+  { Vault v = mv.open(Vault::Mode::write); v.put(text_bytes("kept")); v.commit(); }
+  const auto before = mv.memory.contents();
+  {
+    Vault v = mv.open(Vault::Mode::write);
+    v.put(pseudo_random_bytes(50000, 6));
+    EXPECT_TRUE(v.has_staged_changes());
+    v.rollback();
+    EXPECT_FALSE(v.has_staged_changes());
+  }
+  EXPECT_EQ(mv.memory.contents(), before);
+  {
+    Vault v = mv.open(Vault::Mode::write);
+    v.put(pseudo_random_bytes(50000, 7));
+    // destroyed without commit, as when an import fails and the exception unwinds
+  }
+  EXPECT_EQ(mv.memory.contents(), before);
+}
+
+TEST(Vault, RootsArePartOfTheCommit) {
+  MemoryVault mv;
+  {
+    Vault v = mv.open(Vault::Mode::write);
+    const ObjectId id = v.put(text_bytes("catalog v1"));
+    v.set_root("catalog", id);
+    EXPECT_EQ(v.root("catalog"), id);
+    v.commit();
+  }
+  {
+    Vault v = mv.open(Vault::Mode::write);
+    const ObjectId id2 = v.put(text_bytes("catalog v2"));
+    v.set_root("catalog", id2);
+    v.rollback();
+  }
+  Vault v = mv.open(Vault::Mode::read);
+  ASSERT_TRUE(v.root("catalog"));
+  EXPECT_EQ(to_vector(v.read(*v.root("catalog"))), text_bytes("catalog v1"));
+  EXPECT_FALSE(v.root("missing"));
+}
+
+TEST(Vault, ReadOnlyVaultRefusesWrites) {
+  MemoryVault mv;
+  Vault v = mv.open(Vault::Mode::read);
+  EXPECT_THROW(v.put(text_bytes("x")), std::logic_error);
+}
+
+TEST(Vault, WrongPassphraseIsExitThreeAndNeverDamage) {
+  MemoryVault mv;
+  EXPECT_EQ(code_of([&] {
+              Vault::open_on(borrow(mv.memory), passphrase("wrong"), read_options());
+            }),
+            ErrorCode::wrong_passphrase);
+  EXPECT_EQ(code_of([&] {
+              Vault::open_on(borrow(mv.memory), passphrase(""), read_options());
+            }),
+            ErrorCode::wrong_passphrase);
+  Credential recovery{Credential::Kind::recovery_key, SecretBytes::copy_of("AAAA-BBBB")};
+  EXPECT_EQ(code_of([&] { Vault::open_on(borrow(mv.memory), recovery, read_options()); }),
+            ErrorCode::wrong_passphrase);
+}
+
+TEST(Vault, RecoveryKeyOpensInAnySpellingAndSurvivesPasswd) {
+  io::MemoryStorage memory;
+  SecretBytes key = Vault::create_on(memory, passphrase("pw"), fast_options(true));
+  ASSERT_EQ(key.size(), 39u);  // 32 base32 characters in 8 groups of 4
+  std::string spelled(key.view());
+  std::transform(spelled.begin(), spelled.end(), spelled.begin(),
+                 [](char c) { return c == '-' ? ' ' : static_cast<char>(std::tolower(c)); });
+  for (const std::string& text : {std::string(key.view()), spelled}) {
+    Credential rk{Credential::Kind::recovery_key, SecretBytes::copy_of(text)};
+    EXPECT_NO_THROW(Vault::open_on(borrow(memory), rk, read_options()));
+  }
+  {
+    Credential rk{Credential::Kind::recovery_key, SecretBytes::copy_of(key.view())};
+    Vault v = Vault::open_on(borrow(memory), rk, write_options());
+    v.change_passphrase(passphrase("new pw"), fast_kdf());
+  }
+  EXPECT_NO_THROW(Vault::open_on(borrow(memory), passphrase("new pw"), read_options()));
+  EXPECT_EQ(code_of([&] { Vault::open_on(borrow(memory), passphrase("pw"), read_options()); }),
+            ErrorCode::wrong_passphrase);
+  Credential rk{Credential::Kind::recovery_key, SecretBytes::copy_of(key.view())};
+  EXPECT_NO_THROW(Vault::open_on(borrow(memory), rk, read_options()));
+}
+
+TEST(Vault, PasswdRewrapsWithoutTouchingAnyDataFrame) {
+  MemoryVault mv;
+  ObjectId id{};
+  {
+    Vault v = mv.open(Vault::Mode::write);
+    id = v.put(pseudo_random_bytes(3 * vault::kChunkSize, 8));
+    v.commit();
+  }
+  const auto before = mv.memory.contents();
+  {
+    Vault v = mv.open(Vault::Mode::write);
+    v.change_passphrase(passphrase("battery staple"), fast_kdf());
+  }
+  const auto after = mv.memory.contents();
+  ASSERT_EQ(before.size(), after.size());
+  EXPECT_TRUE(std::equal(before.begin() + vault::kDataStart, before.end(),
+                         after.begin() + vault::kDataStart));
+  EXPECT_FALSE(std::equal(before.begin(), before.begin() + vault::kDataStart, after.begin()));
+  EXPECT_EQ(code_of([&] { mv.open(Vault::Mode::read); }), ErrorCode::wrong_passphrase);
+  Vault v = Vault::open_on(borrow(mv.memory), passphrase("battery staple"), read_options());
+  EXPECT_EQ(v.read(id).size(), 3 * vault::kChunkSize);
+}
+
+TEST(Vault, PassphrasesAreNormalisedToNfc) {
+  const std::string composed = "caf\xC3\xA9";     // é as one code point
+  const std::string decomposed = "cafe\xCC\x81";  // e + combining acute
+  const auto a = normalize_passphrase(text_bytes(composed));
+  const auto b = normalize_passphrase(text_bytes(decomposed));
+  EXPECT_EQ(a.view(), b.view());
+  EXPECT_EQ(code_of([] { normalize_passphrase(std::vector<std::uint8_t>{0xff, 0xfe}); }),
+            ErrorCode::usage);
+}
+
+TEST(Vault, UnfinishedTailIsIgnoredByReadersAndCutByWriters) {
+  MemoryVault mv;
+  { Vault v = mv.open(Vault::Mode::write); v.put(text_bytes("committed")); v.commit(); }
+  const auto committed = mv.memory.contents();
+  auto garbage = pseudo_random_bytes(5000, 9);
+  mv.memory.write_at(committed.size(), garbage);
+  std::vector<std::string> warnings;
+  EXPECT_EQ(mv.open(Vault::Mode::read, &warnings).info().commits, 2u);
+  EXPECT_TRUE(warnings.empty());
+  { Vault v = mv.open(Vault::Mode::write, &warnings); }
+  EXPECT_EQ(mv.memory.contents(), committed);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("discarded 5000 bytes"), std::string::npos);
+}
+
+TEST(Vault, TruncationToAnEarlierCommitIsDetectedAsDamage) {
+  MemoryVault mv;
+  const auto one_commit = mv.memory.contents().size();
+  { Vault v = mv.open(Vault::Mode::write); v.put(text_bytes("second")); v.commit(); }
+  auto image = mv.memory.contents();
+  image.resize(one_commit);  // a valid-looking vault that lost its last commit
+  EXPECT_EQ(code_of([&] {
+              Vault::open_on(image_storage(image), passphrase("correct horse"), read_options());
+            }),
+            ErrorCode::corrupted);
+}
+
+TEST(Vault, FileLevelLockingAndCreateRefusesToReplace) {
+  TempDir dir;
+  const auto path = dir.path() / "v.dmv";
+  CreateOptions options = fast_options();
+  Vault::create(path, passphrase("pw"), options);
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const auto size = std::filesystem::file_size(path);
+  EXPECT_EQ(code_of([&] { Vault::create(path, passphrase("other"), options); }), ErrorCode::io);
+  EXPECT_EQ(std::filesystem::file_size(path), size);
+  {
+    Vault writer = Vault::open(path, passphrase("pw"), write_options());
+    EXPECT_EQ(code_of([&] { Vault::open(path, passphrase("pw"), write_options()); }),
+              ErrorCode::busy);
+    EXPECT_EQ(code_of([&] { Vault::open(path, passphrase("pw"), read_options()); }),
+              ErrorCode::busy);
+  }
+  Vault r1 = Vault::open(path, passphrase("pw"), read_options());
+  Vault r2 = Vault::open(path, passphrase("pw"), read_options());  // readers share
+  EXPECT_EQ(code_of([&] { Vault::open(path, passphrase("pw"), write_options()); }),
+            ErrorCode::busy);
+  // Nothing but the vault is left in the directory.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+TEST(Vault, NotAVaultAndNewerVersionsAreExitSeven) {
+  io::MemoryStorage junk;
+  const auto bytes = pseudo_random_bytes(20000, 10);
+  junk.write_at(0, bytes);
+  EXPECT_EQ(code_of([&] { Vault::open_on(borrow(junk), passphrase("pw"), read_options()); }),
+            ErrorCode::not_a_vault);
+  io::MemoryStorage empty;
+  EXPECT_EQ(code_of([&] { Vault::open_on(borrow(empty), passphrase("pw"), read_options()); }),
+            ErrorCode::not_a_vault);
+}
+
+TEST(Vault, HostileKdfParametersAreRefusedBeforeRunningTheKdf) {
+  // A keyslot asking for 1 TiB of memory: refusing it must not first try to allocate it.
+  vault::Superblock sb;
+  sb.sequence = 1;
+  sb.keyslots[0].kind = vault::KeyslotKind::passphrase;
+  sb.keyslots[0].opslimit = 3;
+  sb.keyslots[0].memlimit = std::uint64_t{1} << 40;
+  auto body = vault::encode_superblock_body(sb);
+  crypto::plain_hash(std::span<const std::uint8_t>(body.data(), vault::kSuperblockChecksumOffset),
+                     std::span<std::uint8_t>(&body[vault::kSuperblockChecksumOffset], 32));
+  io::MemoryStorage storage;
+  storage.write_at(0, body);
+  storage.write_at(vault::kSuperblockSize, body);
+  try {
+    Vault::open_on(borrow(storage), passphrase("pw"), read_options());
+    FAIL() << "opened";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::not_a_vault);
+    EXPECT_NE(std::string(e.what()).find("Argon2id cost"), std::string::npos);
+    EXPECT_NE(e.hint().find("--allow-expensive-kdf"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace dmvault
