@@ -14,15 +14,18 @@
 //  - Entries that are not regular files (symlinks, hard links, devices, fifos, sockets) and files
 //    whose names are unsafe (absolute, "..", backslash, drive letter, invalid UTF-8, NUL, too
 //    long, too deep) or that are encrypted are never visited: each is counted and reported in
-//    skipped(). Folders are not entries.
+//    skipped(). Folders are not entries. (libarchive's zip reader turns '\' into '/' before we
+//    see a name, as Windows zippers used it as the separator; the result is then judged.)
 //  - The same path may occur twice (in two parts, or twice in one tar): both are visited, in
 //    order, and the caller decides which wins.
 //  - A limit of ExportLimits exceeded, a truncated or damaged archive, a missing or unreadable
 //    part: Error(bad_input, "PART: ENTRY: what happened", hint), thrown at once (a failed read of
 //    a part that did open is Error(io)). The callback's own exceptions pass through unchanged.
 //  - Memory stays bounded whatever the input: entries are streamed through fixed buffers, never
-//    held whole. (libarchive keeps a zip's central directory in memory; that is proportional to
-//    the size of the zip file itself, not to what it decompresses to.)
+//    held whole. (libarchive keeps a zip's central directory in memory, which is proportional to
+//    the size of the zip file, not to what it decompresses to; an xz stream may reserve the
+//    dictionary its header asks for, but pages are only touched as output is produced, which the
+//    limits stop.)
 #pragma once
 
 #include <cstddef>
@@ -53,7 +56,9 @@ struct ExportLimits {
   // HTML deflate 5-30:1 and media ~1:1; a run of zeros deflates ~1030:1 (deflate's ceiling) and
   // reaches 10^4-10^6:1 with xz, zstd or bzip2, so every such bomb trips within a few tens of MiB.
   // Overlapping-file zip bombs (entries sharing one compressed kernel) trip the per-part check.
-  // 0 turns the check off.
+  // The one honest input that can trip it: a tar.xz (or tar.zst --long) holding the same large
+  // file twice within the compressor's window, whose second copy costs next to nothing; the hint
+  // then says to import the folder, which is never ratio-checked. 0 turns the check off.
   std::uint64_t max_ratio = 200;
   std::uint64_t ratio_check_after = std::uint64_t{16} << 20;  // 16 MiB
   // Bytes of a normalised path (Linux PATH_MAX) and its number of components.
@@ -68,6 +73,9 @@ struct ExportEntry {
   // Relative, '/'-separated, normalised (no "./", no trailing '/'), valid UTF-8.
   std::string path;
   // Uncompressed size as declared by the archive header (or the folder's stat at open time).
+  // Only a lying archive (or a file changing under a folder walk) delivers another number of
+  // bytes; the limits hold on the bytes delivered, and libarchive checks every zip entry's size
+  // and CRC at its end.
   std::uint64_t size = 0;
   // Modification time in seconds since the epoch; 0 when the archive does not record one.
   std::int64_t mtime_unix = 0;
@@ -90,8 +98,9 @@ class EntryReader {
   EntryReader& operator=(const EntryReader&) = delete;
   virtual ~EntryReader() = default;
   // Fills `out` with the next bytes of the entry and returns how many it wrote: fewer than
-  // out.size() only at the end of the entry, 0 once there. Throws as described above when a
-  // limit trips or the archive is damaged, leaving the tree unusable until the next visit().
+  // out.size() only at the end of the entry, 0 once there (or when `out` is empty). Throws as
+  // described above when a limit trips or the archive is damaged; the visit then fails with that
+  // error even if the callback catches it.
   virtual std::size_t read(std::span<std::uint8_t> out) = 0;
 
  protected:

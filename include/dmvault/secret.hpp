@@ -38,6 +38,8 @@ class SecretBytes {
   std::string_view view() const noexcept {
     return {reinterpret_cast<const char*>(m_data), m_size};
   }
+  // Lets a secret be passed where a read-only byte view is taken (crypto::KeyView).
+  operator std::span<const std::uint8_t>() const noexcept { return span(); }
   // Constant-time comparison.
   bool equals(std::span<const std::uint8_t> other) const noexcept;
 

@@ -24,11 +24,10 @@ namespace dmvault::cli {
 namespace {
 
 constexpr std::string_view kFooter =
-    "Passphrases are read from --passphrase-file F, --passphrase-fd N, DMVAULT_PASSPHRASE_FILE, "
-    "DMVAULT_PASSPHRASE or the terminal, never from the command line.\n"
-    "Exit status: 0 ok, 1 no match, 2 usage, 3 wrong passphrase, 4 data corrupted, "
-    "5 unreadable or unsupported input, 6 vault busy, 7 not a vault, 8 I/O error.\n"
-    "See dmvault(1).";
+    "Passphrases come from --passphrase-file F, --passphrase-fd N, DMVAULT_PASSPHRASE_FILE,\n"
+    "DMVAULT_PASSPHRASE or the terminal; never from the command line.\n"
+    "Exit status: 0 ok, 1 no match, 2 usage, 3 wrong passphrase, 4 data corrupted,\n"
+    "5 unreadable input, 6 vault busy, 7 not a vault, 8 I/O error. See dmvault(1).";
 
 struct Commands {
   InitOptions init;
@@ -85,19 +84,24 @@ int run(int argc, char** argv) {
                 use_colour(STDERR_FILENO, std::getenv("NO_COLOR")));
   output.write_secrets_to_fd(STDOUT_FILENO);
   CLI::App app("dmvault seals message exports into one encrypted, searchable file.", "dmvault");
+  // Outside the try block: the app keeps references to these, and the error report may use it.
+  Commands commands;
   try {
     harden_process();
 
     app.set_version_flag("--version", DMVAULT_VERSION);
     app.footer(std::string(kFooter));
     app.get_formatter()->column_width(34);
+    app.get_formatter()->label("SUBCOMMAND", "COMMAND");
     app.require_subcommand(1);
 
-    Commands commands;
     const CLI::App* init = add_init_command(app, commands.init);
     const CLI::App* info = add_info_command(app, commands.info);
     const CLI::App* verify = add_verify_command(app, commands.verify);
     const CLI::App* passwd = add_passwd_command(app, commands.passwd);
+    for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+      command->group("Commands");
+    }
 
     if (argc < 2) {
       throw Error(ErrorCode::usage, "no command given",

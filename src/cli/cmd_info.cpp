@@ -15,8 +15,6 @@ namespace dmvault::cli {
 
 namespace {
 
-constexpr std::uint64_t kMiB = 1024 * 1024;
-
 void write_json(std::ostream& out, const std::string& path, const VaultInfo& info,
                 const CatalogCounts& counts) {
   util::JsonWriter json(out);
@@ -56,12 +54,6 @@ void write_json(std::ostream& out, const std::string& path, const VaultInfo& inf
   out << '\n';
 }
 
-// libsodium's limits are whole MiB; anything else (a file from elsewhere) is shown as it is.
-std::string memlimit_text(std::uint64_t bytes) {
-  if (bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
-  return std::to_string(bytes) + " bytes";
-}
-
 class TextTable {
  public:
   TextTable(std::ostream& out, const Output& output) : m_out(out), m_output(output) {}
@@ -94,7 +86,7 @@ void write_text(Output& output, const std::string& path, const VaultInfo& info,
     const std::string label = "keyslot " + std::to_string(slot.index);
     table.row(label) << (slot.kind == Credential::Kind::passphrase ? "passphrase" : "recovery key")
                      << ", Argon2id opslimit " << slot.kdf.opslimit << ", memlimit "
-                     << memlimit_text(slot.kdf.memlimit) << '\n';
+                     << format_memlimit(slot.kdf.memlimit) << '\n';
   }
   table.row("conversations") << counts.conversations << '\n';
   table.row("messages") << counts.messages << " (and " << counts.system_messages

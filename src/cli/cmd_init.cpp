@@ -17,8 +17,7 @@ CLI::App* add_init_command(CLI::App& app, InitOptions& options) {
   add_passphrase_options(*command, options.passphrase);
   add_kdf_option(*command, options.kdf);
   command->add_flag("--recovery-key", options.recovery_key,
-                    "Also create a recovery key, printed once, that unlocks the vault without the "
-                    "passphrase");
+                    "Also create a recovery key (printed once)");
   return command;
 }
 
@@ -49,7 +48,7 @@ int run_init(const InitOptions& options, Context& context) {
   Output& output = context.output;
   output.out() << "created " << printable(options.vault) << " (Argon2id "
                << kdf_profile_name(options.kdf) << ": opslimit " << create.kdf.opslimit
-               << ", memlimit " << format_bytes(create.kdf.memlimit) << ")\n";
+               << ", memlimit " << format_memlimit(create.kdf.memlimit) << ")\n";
   if (options.recovery_key) {
     if (recovery_key.empty()) {
       throw Error(ErrorCode::io, options.vault + ": the vault was created without a recovery key");

@@ -18,14 +18,15 @@ constexpr std::string_view kNoTerminalHint = "use --new-passphrase-file F";
 }  // namespace
 
 CLI::App* add_passwd_command(CLI::App& app, PasswdOptions& options) {
-  CLI::App* command = app.add_subcommand(
-      "passwd", "Change the passphrase (rewraps the key: no data is re-encrypted)");
+  CLI::App* command =
+      app.add_subcommand("passwd", "Change the passphrase (no data is re-encrypted)");
   add_vault_argument(*command, options.vault);
   add_unlock_options(*command, options.unlock);
   command
       ->add_option("--new-passphrase-file", options.new_passphrase_file,
-                   "Read the new passphrase from file F (one trailing newline is ignored)")
-      ->type_name("F");
+                   "Read the new passphrase from file F")
+      ->type_name("F")
+      ->check(non_empty_argument());
   add_kdf_option(*command, options.kdf);
   return command;
 }
@@ -60,7 +61,7 @@ int run_passwd(const PasswdOptions& options, Context& context) {
 
   context.output.out() << "changed the passphrase of " << printable(options.vault) << " (Argon2id "
                        << kdf_profile_name(options.kdf) << ": opslimit " << kdf.opslimit
-                       << ", memlimit " << format_bytes(kdf.memlimit)
+                       << ", memlimit " << format_memlimit(kdf.memlimit)
                        << "); the old passphrase no longer opens it\n";
   return 0;
 }

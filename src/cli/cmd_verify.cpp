@@ -58,8 +58,9 @@ std::string plural(std::uint64_t count, std::string_view noun) {
 }
 
 void write_text(Output& output, const std::string& path, const VerifyReport& report) {
-  for (const VerifyFinding& finding : report.warnings) output.warning(path + ": " + finding.what);
-  for (const VerifyFinding& finding : report.damage) output.error(path + ": " + finding.what);
+  // Findings already name the file.
+  for (const VerifyFinding& finding : report.warnings) output.warning(finding.what);
+  for (const VerifyFinding& finding : report.damage) output.error(finding.what);
 
   std::ostringstream line;
   line << printable(path) << ": "
@@ -86,12 +87,10 @@ void write_text(Output& output, const std::string& path, const VerifyReport& rep
 }  // namespace
 
 CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
-  CLI::App* command = app.add_subcommand(
-      "verify", "Check every byte of a vault: decrypt and authenticate every frame");
+  CLI::App* command = app.add_subcommand("verify", "Check every byte of a vault");
   add_vault_argument(*command, options.vault);
   add_unlock_options(*command, options.unlock);
-  command->add_flag("--quick", options.quick,
-                    "Check only the structure, checksums and commit chain; needs no passphrase");
+  command->add_flag("--quick", options.quick, "Check only the structure (needs no passphrase)");
   add_json_flag(*command, options.json);
   return command;
 }

@@ -6,8 +6,20 @@
 
 namespace dmvault::cli {
 
+const CLI::Validator& non_empty_argument() {
+  static const CLI::Validator kNonEmpty(
+      [](const std::string& text) -> std::string {
+        return text.empty() ? "an empty argument is not a file name" : std::string();
+      },
+      "");
+  return kNonEmpty;
+}
+
 void add_vault_argument(CLI::App& command, std::string& path) {
-  command.add_option("VAULT", path, "The vault file")->required();
+  command.add_option("VAULT", path, "The vault file")
+      ->required()
+      ->type_name("")
+      ->check(non_empty_argument());
 }
 
 void add_kdf_option(CLI::App& command, KdfProfile& profile) {
@@ -19,8 +31,7 @@ void add_kdf_option(CLI::App& command, KdfProfile& profile) {
   command
       .add_option_function<std::string>(
           "--kdf", [&profile](const std::string& name) { profile = kProfiles.at(name); },
-          "Argon2id cost of the new keyslot: interactive (~0.1 s, 64 MiB), moderate (the "
-          "default, ~0.7 s, 256 MiB) or sensitive (~4 s, 1 GiB)")
+          "Argon2id cost: interactive, moderate (the default) or sensitive")
       ->type_name("PROFILE")
       ->check(CLI::IsMember({"interactive", "moderate", "sensitive"}));
 }

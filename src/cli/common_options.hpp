@@ -7,10 +7,14 @@
 
 namespace CLI {
 class App;
-}
+class Validator;
+}  // namespace CLI
 
 namespace dmvault::cli {
 
+// Refuses an empty argument: `--passphrase-file "$UNSET"` must fail, not fall back to another
+// source.
+const CLI::Validator& non_empty_argument();
 // The required VAULT positional argument.
 void add_vault_argument(CLI::App& command, std::string& path);
 // --kdf interactive|moderate|sensitive (Argon2id cost of a new keyslot; moderate by default).

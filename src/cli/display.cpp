@@ -26,6 +26,12 @@ std::string format_bytes(std::uint64_t bytes) {
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " " + kUnits[unit];
 }
 
+std::string format_memlimit(std::uint64_t bytes) {
+  constexpr std::uint64_t kMiB = 1024 * 1024;
+  if (bytes != 0 && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
 std::string format_timestamp(std::int64_t unix_ms) {
   using namespace std::chrono;
   const sys_time<milliseconds> time{milliseconds{unix_ms}};

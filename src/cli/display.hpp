@@ -11,6 +11,8 @@ namespace dmvault::cli {
 
 // "0 B", "812 B", "8.2 KiB", "1.0 MiB" ... (IEC units, one decimal above 1 KiB).
 std::string format_bytes(std::uint64_t bytes);
+// An Argon2id memory limit: "64 MiB" (libsodium's limits are whole MiB), else "N bytes".
+std::string format_memlimit(std::uint64_t bytes);
 // ISO 8601 in UTC with milliseconds, e.g. 2024-09-05T10:13:22.546Z (the form every --json
 // output uses for times).
 std::string format_timestamp(std::int64_t unix_ms);

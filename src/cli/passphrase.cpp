@@ -1,10 +1,12 @@
 #include "cli/passphrase.hpp"
 
+#include "cli/common_options.hpp"
 #include "dmvault/error.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fcntl.h>
 #include <optional>
@@ -40,34 +42,44 @@ const char* non_empty(const char* value) {
   return value != nullptr && value[0] != '\0' ? value : nullptr;
 }
 
+// CLI11's own number validators word their errors with floating-point bounds.
+const CLI::Validator kFileDescriptorNumber(
+    [](std::string& text) -> std::string {
+      int value = -1;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error != std::errc() || end != text.data() + text.size() || value < 0) {
+        return "'" + text + "' is not a file descriptor number";
+      }
+      return {};
+    },
+    "");
+
 }  // namespace
 
 void add_passphrase_options(CLI::App& command, PassphraseSource& source) {
   CLI::Option* file =
+      command.add_option("--passphrase-file", source.file, "Read the passphrase from file F")
+          ->type_name("F")
+          ->check(non_empty_argument());
+  CLI::Option* fd =
       command
-          .add_option("--passphrase-file", source.file,
-                      "Read the passphrase from file F (one trailing newline is ignored)")
-          ->type_name("F");
-  CLI::Option* fd = command
-                        .add_option("--passphrase-fd", source.fd,
-                                    "Read the passphrase from file descriptor N, to end of file")
-                        ->type_name("N")
-                        ->check(CLI::NonNegativeNumber);
+          .add_option("--passphrase-fd", source.fd, "Read the passphrase from file descriptor N")
+          ->type_name("N")
+          ->check(kFileDescriptorNumber);
   file->excludes(fd);
 }
 
 void add_unlock_options(CLI::App& command, UnlockOptions& options) {
   add_passphrase_options(command, options.passphrase);
-  CLI::Option* recovery =
-      command
-          .add_option("--recovery-key-file", options.recovery_key_file,
-                      "Unlock with the recovery key in file F instead of the passphrase")
-          ->type_name("F");
+  CLI::Option* recovery = command
+                              .add_option("--recovery-key-file", options.recovery_key_file,
+                                          "Unlock with the recovery key in file F")
+                              ->type_name("F")
+                              ->check(non_empty_argument());
   recovery->excludes("--passphrase-file");
   recovery->excludes("--passphrase-fd");
   command.add_flag("--allow-expensive-kdf", options.allow_expensive_kdf,
-                   "Accept keyslots whose Argon2id cost is above the limits that keep a hostile "
-                   "file from exhausting memory and time");
+                   "Accept Argon2id costs above the limits that protect from hostile files");
 }
 
 SecretBytes read_secret_fd(int fd, std::string_view name, std::string_view noun) {

@@ -105,23 +105,17 @@ void write_all(int fd, std::string_view text) {
 
 class TerminalPrompter final : public Prompter {
  public:
-  TerminalPrompter() {
-    m_fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (m_fd >= 0 && !is_terminal(m_fd)) {
-      ::close(m_fd);
-      m_fd = -1;
-    }
-  }
+  TerminalPrompter() = default;
   ~TerminalPrompter() override {
     if (m_fd >= 0) ::close(m_fd);
   }
   TerminalPrompter(const TerminalPrompter&) = delete;
   TerminalPrompter& operator=(const TerminalPrompter&) = delete;
 
-  bool available() override { return m_fd >= 0; }
+  bool available() override { return open_terminal() >= 0; }
 
   SecretBytes ask_secret(std::string_view prompt) override {
-    if (m_fd < 0) throw Error(ErrorCode::usage, "no terminal to ask on");
+    if (open_terminal() < 0) throw Error(ErrorCode::usage, "no terminal to ask on");
     SecretBytes line(kMaxSecretBytes + 1);
     std::size_t length = 0;
     bool ended = false;
@@ -158,7 +152,20 @@ class TerminalPrompter final : public Prompter {
   }
 
  private:
+  // Opened on first use: most runs (files, descriptors, --quick) never need a terminal.
+  int open_terminal() {
+    if (m_tried) return m_fd;
+    m_tried = true;
+    m_fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m_fd >= 0 && !is_terminal(m_fd)) {
+      ::close(m_fd);
+      m_fd = -1;
+    }
+    return m_fd;
+  }
+
   int m_fd = -1;
+  bool m_tried = false;
 };
 
 }  // namespace

@@ -31,9 +31,8 @@ Vault open_vault(const std::string& path, const UnlockOptions& unlock, Vault::Mo
   options.mode = mode;
   options.allow_expensive_kdf = unlock.allow_expensive_kdf;
   Output& output = context.output;
-  options.on_warning = [&output, path](const std::string& warning) {
-    output.warning(path + ": " + warning);
-  };
+  // The core's warnings already name the file.
+  options.on_warning = [&output](const std::string& warning) { output.warning(warning); };
   return Vault::open(path, credential, options);
 }
 

@@ -29,7 +29,7 @@ void require(bool condition, const char* what) {
   if (!condition) throw std::invalid_argument(what);
 }
 
-void require_key(const SecretBytes& key, const char* what) {
+void require_key(KeyView key, const char* what) {
   require(key.size() == kKeyBytes, what);
 }
 
@@ -114,7 +114,7 @@ SecretBytes argon2id(std::span<const std::uint8_t> passphrase, const Salt& salt,
   return key;
 }
 
-std::vector<std::uint8_t> aead_seal(const SecretBytes& key, const Nonce& nonce,
+std::vector<std::uint8_t> aead_seal(KeyView key, const Nonce& nonce,
                                     std::span<const std::uint8_t> associated_data,
                                     std::span<const std::uint8_t> plaintext) {
   std::vector<std::uint8_t> out;
@@ -122,7 +122,7 @@ std::vector<std::uint8_t> aead_seal(const SecretBytes& key, const Nonce& nonce,
   return out;
 }
 
-void aead_seal_append(const SecretBytes& key, const Nonce& nonce,
+void aead_seal_append(KeyView key, const Nonce& nonce,
                       std::span<const std::uint8_t> associated_data,
                       std::span<const std::uint8_t> plaintext, std::vector<std::uint8_t>& out) {
   initialize();
@@ -140,7 +140,7 @@ void aead_seal_append(const SecretBytes& key, const Nonce& nonce,
       nonnull(associated_data), ull(associated_data.size()), nullptr, nonce.data(), key.data());
 }
 
-bool aead_open(const SecretBytes& key, const Nonce& nonce,
+bool aead_open(KeyView key, const Nonce& nonce,
                std::span<const std::uint8_t> associated_data,
                std::span<const std::uint8_t> ciphertext_and_tag, std::span<std::uint8_t> out) {
   initialize();
@@ -164,7 +164,7 @@ bool aead_open(const SecretBytes& key, const Nonce& nonce,
   return true;
 }
 
-Hash32 keyed_hash(const SecretBytes& key, std::span<const std::uint8_t> data) {
+Hash32 keyed_hash(KeyView key, std::span<const std::uint8_t> data) {
   initialize();
   require_key(key, "keyed_hash: the key must be 32 bytes");
   Hash32 out{};
@@ -186,7 +186,7 @@ crypto_generichash_state* state_of(std::uint8_t* buffer) {
 }
 }  // namespace
 
-KeyedHasher::KeyedHasher(const SecretBytes& key) {
+KeyedHasher::KeyedHasher(KeyView key) {
   static_assert(sizeof(m_state) >= sizeof(crypto_generichash_state),
                 "KeyedHasher::m_state is too small for crypto_generichash_state");
   static_assert(alignof(crypto_generichash_state) <= 64,
@@ -219,7 +219,7 @@ Hash32 KeyedHasher::finish() {
   return out;
 }
 
-SecretBytes derive_subkey(const SecretBytes& master_key, std::uint64_t id,
+SecretBytes derive_subkey(KeyView master_key, std::uint64_t id,
                           std::string_view context8) {
   initialize();
   require_key(master_key, "derive_subkey: the master key must be 32 bytes");
@@ -228,6 +228,16 @@ SecretBytes derive_subkey(const SecretBytes& master_key, std::uint64_t id,
   SecretBytes subkey(kKeyBytes);
   crypto_kdf_derive_from_key(subkey.data(), subkey.size(), id, context8.data(), master_key.data());
   return subkey;
+}
+
+void derive_subkey_into(KeyView master_key, std::uint64_t id, std::string_view context8,
+                        std::span<std::uint8_t> out) {
+  initialize();
+  require_key(master_key, "derive_subkey: the master key must be 32 bytes");
+  require(context8.size() == kSubkeyContextBytes,
+          "derive_subkey: the context must be exactly 8 characters");
+  require(out.size() == kKeyBytes, "derive_subkey: the output must be 32 bytes");
+  crypto_kdf_derive_from_key(out.data(), out.size(), id, context8.data(), master_key.data());
 }
 
 bool equal_constant_time(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {

@@ -31,6 +31,8 @@ inline constexpr std::size_t kSubkeyContextBytes = 8;
 using Nonce = std::array<std::uint8_t, kNonceBytes>;
 using Salt = std::array<std::uint8_t, kSaltBytes>;
 using Hash32 = std::array<std::uint8_t, 32>;
+// A 32-byte key held elsewhere (SecretBytes converts to it).
+using KeyView = std::span<const std::uint8_t>;
 
 // sodium_init plus process-wide setup; safe to call many times. Throws Error(io) on failure.
 void initialize();
@@ -54,23 +56,23 @@ SecretBytes argon2id(std::span<const std::uint8_t> passphrase, const Salt& salt,
                      std::uint64_t opslimit, std::uint64_t memlimit);
 
 // XChaCha20-Poly1305-IETF, combined mode: returns ciphertext || 16-byte tag.
-std::vector<std::uint8_t> aead_seal(const SecretBytes& key, const Nonce& nonce,
+std::vector<std::uint8_t> aead_seal(KeyView key, const Nonce& nonce,
                                     std::span<const std::uint8_t> associated_data,
                                     std::span<const std::uint8_t> plaintext);
 // Appends ciphertext || tag to `out` (avoids a copy for large frames). The inputs must not point
 // into `out`, whose storage may move.
-void aead_seal_append(const SecretBytes& key, const Nonce& nonce,
+void aead_seal_append(KeyView key, const Nonce& nonce,
                       std::span<const std::uint8_t> associated_data,
                       std::span<const std::uint8_t> plaintext, std::vector<std::uint8_t>& out);
 // Returns false when authentication fails (out is then wiped), also when the input is shorter
 // than a tag. Otherwise `out` must be exactly ciphertext_and_tag.size() - kTagBytes bytes long;
 // it may be the ciphertext itself (decryption in place).
-bool aead_open(const SecretBytes& key, const Nonce& nonce,
+bool aead_open(KeyView key, const Nonce& nonce,
                std::span<const std::uint8_t> associated_data,
                std::span<const std::uint8_t> ciphertext_and_tag, std::span<std::uint8_t> out);
 
 // BLAKE2b with a 32-byte key and a 32-byte output.
-Hash32 keyed_hash(const SecretBytes& key, std::span<const std::uint8_t> data);
+Hash32 keyed_hash(KeyView key, std::span<const std::uint8_t> data);
 // Unkeyed BLAKE2b of `out.size()` bytes (16..64).
 void plain_hash(std::span<const std::uint8_t> data, std::span<std::uint8_t> out);
 
@@ -78,7 +80,7 @@ void plain_hash(std::span<const std::uint8_t> data, std::span<std::uint8_t> out)
 // after that throws std::logic_error.
 class KeyedHasher {
  public:
-  explicit KeyedHasher(const SecretBytes& key);
+  explicit KeyedHasher(KeyView key);
   ~KeyedHasher();
   KeyedHasher(const KeyedHasher&) = delete;
   KeyedHasher& operator=(const KeyedHasher&) = delete;
@@ -91,8 +93,12 @@ class KeyedHasher {
 };
 
 // crypto_kdf_derive_from_key: a 32-byte subkey number `id` under an 8-byte context.
-SecretBytes derive_subkey(const SecretBytes& master_key, std::uint64_t id,
+SecretBytes derive_subkey(KeyView master_key, std::uint64_t id,
                           std::string_view context8);
+
+// The same into caller-provided (secret) memory of exactly 32 bytes.
+void derive_subkey_into(KeyView master_key, std::uint64_t id, std::string_view context8,
+                        std::span<std::uint8_t> out);
 
 // Constant-time equality of the contents; spans of different sizes are unequal (sizes are public).
 bool equal_constant_time(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);

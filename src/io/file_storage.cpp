@@ -268,13 +268,14 @@ class NewFileImpl final : public NewFile {
     if (fd.get() < 0) {
       throw Error(ErrorCode::io, m_final_path + ": cannot create a temporary file beside it");
     }
+    // The destructor does not run for a constructor that throws, so clean up here.
     try {
       lock_whole_file(fd.get(), LockMode::exclusive, m_final_path);
+      m_storage = std::make_unique<FileStorage>(std::move(fd), m_final_path, true);
     } catch (...) {
       ::unlinkat(m_dir.get(), m_temp_name.c_str(), 0);
       throw;
     }
-    m_storage = std::make_unique<FileStorage>(std::move(fd), m_final_path, true);
   }
 
   NewFileImpl(const NewFileImpl&) = delete;
@@ -297,7 +298,7 @@ class NewFileImpl final : public NewFile {
       throw Error(ErrorCode::io,
                   m_dir_name + ": fsync failed: " + io::errno_text(errno) + "; " + m_final_path +
                       " may not survive a power loss",
-                  "check the disk, then run 'sync' before relying on the new file");
+                  "check the disk for errors before relying on the new file");
     }
   }
 

@@ -2,12 +2,12 @@
 // at any write of `init` and prove that the final path then never holds a partial vault.
 #pragma once
 
+#include "dmvault/storage.hpp"
+#include "dmvault/vault.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <memory>
-
-#include "dmvault/storage.hpp"
-#include "dmvault/vault.hpp"
 
 namespace dmvault::vault {
 

@@ -1,10 +1,10 @@
 #include "vault/format.hpp"
 
-#include <algorithm>
-#include <cstring>
-
 #include "crypto/crypto.hpp"
 #include "util/padme.hpp"
+
+#include <algorithm>
+#include <cstring>
 
 namespace dmvault::vault {
 
@@ -121,8 +121,7 @@ std::array<std::uint8_t, kFrameHeaderSize> encode_frame_header(const FrameHeader
   return out;
 }
 
-std::optional<FrameHeader> decode_frame_header(
-    std::span<const std::uint8_t, kFrameHeaderSize> in) {
+std::optional<FrameHeader> decode_frame_header(std::span<const std::uint8_t, kFrameHeaderSize> in) {
   if (!std::equal(kFrameMagic.begin(), kFrameMagic.end(), in.begin())) return std::nullopt;
   std::array<std::uint8_t, 16> checksum{};
   crypto::plain_hash(in.first(kFrameChecksumOffset), checksum);
@@ -138,7 +137,7 @@ std::optional<FrameHeader> decode_frame_header(
   header.codec = static_cast<Codec>(codec);
   if ((header.type == FrameType::commit) != (header.kind == ObjectKind::none)) return std::nullopt;
   header.payload_length = get_u32(&in[8]);
-  const std::uint32_t limit = header.type == FrameType::commit       ? kMaxCommitPayload
+  const std::uint32_t limit = header.type == FrameType::commit      ? kMaxCommitPayload
                               : header.kind == ObjectKind::manifest ? kMaxManifestFramePayload
                                                                     : kMaxObjectPayload;
   if (header.payload_length < kTagSize + 4 || header.payload_length > limit) return std::nullopt;

@@ -84,6 +84,8 @@
 //   4 = K_check (key check).
 #pragma once
 
+#include "dmvault/vault.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -91,8 +93,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "dmvault/vault.hpp"
 
 namespace dmvault::vault {
 
@@ -115,7 +115,7 @@ inline constexpr std::uint32_t kMaxCommitPayload = 1u << 30;
 inline constexpr std::uint32_t kMaxManifestFramePayload = 9u << 20;
 
 inline constexpr std::array<std::uint8_t, 8> kSuperblockMagic = {'D', 'M', 'V', 'A',
-                                                                  'U', 'L', 'T', 0};
+                                                                 'U', 'L', 'T', 0};
 inline constexpr std::array<std::uint8_t, 4> kFrameMagic = {'D', 'M', 'V', 'f'};
 inline constexpr std::array<std::uint8_t, 8> kFooterMagic = {'D', 'M', 'V', 'E', 'N', 'D', 0, 1};
 inline constexpr std::string_view kKeyslotAdTag = "dmvault-keyslot-v1";
@@ -123,7 +123,12 @@ inline constexpr std::string_view kFrameAdTag = "dmvault-frame-v1";
 inline constexpr std::string_view kKeyCheckTag = "dmvault-key-check-v1";
 inline constexpr std::string_view kSubkeyContext = "DMVAULT1";
 
-enum Subkey : std::uint64_t { kSubkeyObject = 1, kSubkeyId = 2, kSubkeyHeader = 3, kSubkeyCheck = 4 };
+enum Subkey : std::uint64_t {
+  kSubkeyObject = 1,
+  kSubkeyId = 2,
+  kSubkeyHeader = 3,
+  kSubkeyCheck = 4
+};
 
 enum class FrameType : std::uint8_t { object = 1, commit = 2 };
 enum class ObjectKind : std::uint8_t { none = 0, blob = 1, manifest = 2 };

@@ -1,11 +1,11 @@
 #include "vault/frames.hpp"
 
+#include "crypto/crypto.hpp"
+
 #include <zstd.h>
 
 #include <algorithm>
 #include <cstring>
-
-#include "crypto/crypto.hpp"
 
 namespace dmvault::vault {
 
@@ -135,8 +135,8 @@ std::optional<CommitRecord> decode_commit_record(std::span<const std::uint8_t> b
   std::uint64_t unix_ms = 0, entry_count = 0;
   if (!r.bytes(magic) || magic != kCommitMagic) return std::nullopt;
   if (!r.u32(version) || version != kCommitRecordVersion) return std::nullopt;
-  if (!r.u64(record.sequence) || !r.u64(record.previous_offset) ||
-      !r.bytes(record.previous_hash) || !r.u64(unix_ms) || !r.u32(root_count)) {
+  if (!r.u64(record.sequence) || !r.u64(record.previous_offset) || !r.bytes(record.previous_hash) ||
+      !r.u64(unix_ms) || !r.u32(root_count)) {
     return std::nullopt;
   }
   record.unix_ms = static_cast<std::int64_t>(unix_ms);
@@ -251,7 +251,7 @@ std::vector<std::uint8_t> seal_frame(const KeySet& keys, const ObjectId& vault_i
   std::vector<std::uint8_t> frame;
   frame.reserve(kFrameHeaderSize + header.payload_length);
   frame.insert(frame.end(), header_bytes.begin(), header_bytes.end());
-  crypto::aead_seal_append(keys.object, header.nonce, ad, padded.span(), frame);
+  crypto::aead_seal_append(keys.object(), header.nonce, ad, padded.span(), frame);
   return frame;
 }
 
@@ -265,7 +265,7 @@ OpenResult open_frame(const KeySet& keys, const ObjectId& vault_id,
   const auto ad = frame_ad(vault_id, header_span);
   const auto payload = frame_bytes.subspan(kFrameHeaderSize);
   PlainBytes padded(payload.size() - kTagSize);
-  if (!crypto::aead_open(keys.object, header->nonce, ad, payload, padded.span())) {
+  if (!crypto::aead_open(keys.object(), header->nonce, ad, payload, padded.span())) {
     result.failure = OpenFailure::authentication;
     return result;
   }
@@ -284,8 +284,8 @@ OpenResult open_frame(const KeySet& keys, const ObjectId& vault_id,
       return result;
     }
     opened.content = PlainBytes(static_cast<std::size_t>(size));
-    const std::size_t n = ZSTD_decompress(opened.content.data(), opened.content.size(),
-                                          body->data(), body->size());
+    const std::size_t n =
+        ZSTD_decompress(opened.content.data(), opened.content.size(), body->data(), body->size());
     if (ZSTD_isError(n) || n != size) return result;
   }
   result.frame = std::move(opened);

@@ -4,6 +4,11 @@
 // vault's key holder can still be the attacker of a shared file).
 #pragma once
 
+#include "dmvault/secret.hpp"
+#include "dmvault/vault.hpp"
+#include "vault/format.hpp"
+#include "vault/keys.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -11,11 +16,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "dmvault/secret.hpp"
-#include "dmvault/vault.hpp"
-#include "vault/format.hpp"
-#include "vault/keys.hpp"
 
 namespace dmvault::vault {
 

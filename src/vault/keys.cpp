@@ -1,12 +1,12 @@
 #include "vault/keys.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <cstring>
-
 #include "crypto/crypto.hpp"
 #include "dmvault/error.hpp"
 #include "util/unicode.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 
 namespace dmvault {
 
@@ -62,19 +62,29 @@ constexpr std::uint64_t kMaxMemlimit = std::uint64_t{4} << 30;
 constexpr std::size_t kRecoveryKeyBytes = 20;
 }  // namespace
 
-KeySet KeySet::derive(const SecretBytes& master_key) {
-  return KeySet{crypto::derive_subkey(master_key, kSubkeyObject, kSubkeyContext),
-                crypto::derive_subkey(master_key, kSubkeyId, kSubkeyContext),
-                crypto::derive_subkey(master_key, kSubkeyHeader, kSubkeyContext),
-                crypto::derive_subkey(master_key, kSubkeyCheck, kSubkeyContext)};
+KeySet KeySet::derive(std::span<const std::uint8_t> master_key) {
+  KeySet keys;
+  keys.m_keys = SecretBytes(4 * crypto::kKeyBytes);
+  const std::uint64_t ids[] = {kSubkeyObject, kSubkeyId, kSubkeyHeader, kSubkeyCheck};
+  for (std::size_t i = 0; i < 4; ++i) {
+    crypto::derive_subkey_into(master_key, ids[i], kSubkeyContext,
+                               keys.m_keys.span().subspan(32 * i, 32));
+  }
+  return keys;
+}
+
+KeySet KeySet::copy() const {
+  KeySet keys;
+  keys.m_keys = SecretBytes::copy_of(m_keys.span());
+  return keys;
 }
 
 void check_kdf_params(std::uint64_t opslimit, std::uint64_t memlimit, bool allow_expensive) {
   const auto minimum = crypto::argon2_minimum();
   if (opslimit < minimum.opslimit || memlimit < minimum.memlimit) {
-    throw Error(ErrorCode::not_a_vault,
-                "keyslot has invalid Argon2id parameters (opslimit " + std::to_string(opslimit) +
-                    ", memlimit " + std::to_string(memlimit) + ")");
+    throw Error(ErrorCode::not_a_vault, "keyslot has invalid Argon2id parameters (opslimit " +
+                                            std::to_string(opslimit) + ", memlimit " +
+                                            std::to_string(memlimit) + ")");
   }
   if (!allow_expensive && (opslimit > kMaxOpslimit || memlimit > kMaxMemlimit)) {
     throw Error(ErrorCode::not_a_vault,
@@ -143,7 +153,7 @@ std::optional<SecretBytes> unwrap_master_key(const Keyslot& slot, const ObjectId
 std::array<std::uint8_t, 32> compute_key_check(const KeySet& keys, const ObjectId& vault_id) {
   std::vector<std::uint8_t> input(kKeyCheckTag.begin(), kKeyCheckTag.end());
   input.insert(input.end(), vault_id.begin(), vault_id.end());
-  return crypto::keyed_hash(keys.check, input);
+  return crypto::keyed_hash(keys.check(), input);
 }
 
 std::array<std::uint8_t, kSuperblockSize> seal_superblock(const Superblock& sb,
@@ -151,9 +161,8 @@ std::array<std::uint8_t, kSuperblockSize> seal_superblock(const Superblock& sb,
   auto bytes = encode_superblock_body(sb);
   crypto::plain_hash(std::span<const std::uint8_t>(bytes.data(), kSuperblockChecksumOffset),
                      std::span<std::uint8_t>(&bytes[kSuperblockChecksumOffset], 32));
-  const auto mac =
-      crypto::keyed_hash(keys.header, std::span<const std::uint8_t>(bytes.data(),
-                                                                     kSuperblockMacOffset));
+  const auto mac = crypto::keyed_hash(
+      keys.header(), std::span<const std::uint8_t>(bytes.data(), kSuperblockMacOffset));
   std::copy(mac.begin(), mac.end(), &bytes[kSuperblockMacOffset]);
   return bytes;
 }
@@ -170,7 +179,7 @@ bool superblock_checksum_ok(std::span<const std::uint8_t, kSuperblockSize> bytes
 }
 
 bool superblock_mac_ok(std::span<const std::uint8_t, kSuperblockSize> bytes, const KeySet& keys) {
-  const auto mac = crypto::keyed_hash(keys.header, bytes.first(kSuperblockMacOffset));
+  const auto mac = crypto::keyed_hash(keys.header(), bytes.first(kSuperblockMacOffset));
   return crypto::equal_constant_time(mac, bytes.subspan(kSuperblockMacOffset, 32));
 }
 
@@ -179,7 +188,7 @@ std::array<std::uint8_t, 32> footer_mac(std::span<const std::uint8_t> body48,
                                         const ObjectId& vault_id, const KeySet& keys) {
   std::vector<std::uint8_t> input(vault_id.begin(), vault_id.end());
   input.insert(input.end(), body48.begin(), body48.end());
-  return crypto::keyed_hash(keys.header, input);
+  return crypto::keyed_hash(keys.header(), input);
 }
 }  // namespace
 

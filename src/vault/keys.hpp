@@ -3,22 +3,31 @@
 // superblock to trust lives in vault.cpp; this file only seals and opens.
 #pragma once
 
-#include <optional>
-#include <string>
-
 #include "dmvault/secret.hpp"
 #include "dmvault/vault.hpp"
 #include "vault/format.hpp"
 
+#include <optional>
+#include <string>
+
 namespace dmvault::vault {
 
-// The master key's subkeys (all in secret memory).
-struct KeySet {
-  SecretBytes object;  // frame AEAD
-  SecretBytes id;      // keyed object ids
-  SecretBytes header;  // superblock and footer MACs
-  SecretBytes check;   // key check
-  static KeySet derive(const SecretBytes& master_key);
+// The master key's subkeys, in one secret allocation (each sodium_malloc costs an mmap, an
+// mlock and guard pages, and a vault is opened with all four at once).
+class KeySet {
+ public:
+  static KeySet derive(std::span<const std::uint8_t> master_key);
+  KeySet copy() const;
+  std::span<const std::uint8_t> object() const { return part(0); }  // frame AEAD
+  std::span<const std::uint8_t> id() const { return part(1); }      // keyed object ids
+  std::span<const std::uint8_t> header() const { return part(2); }  // superblock, footer MACs
+  std::span<const std::uint8_t> check() const { return part(3); }   // key check
+
+ private:
+  std::span<const std::uint8_t> part(std::size_t i) const {
+    return m_keys.span().subspan(32 * i, 32);
+  }
+  SecretBytes m_keys;
 };
 
 // Refuses KDF costs that would let a hostile file hang or exhaust the reader (age's work-factor
@@ -41,8 +50,7 @@ std::optional<SecretBytes> unwrap_master_key(const Keyslot& slot, const ObjectId
 std::array<std::uint8_t, 32> compute_key_check(const KeySet& keys, const ObjectId& vault_id);
 
 // The full 4096 bytes of a superblock copy: body, checksum, MAC.
-std::array<std::uint8_t, kSuperblockSize> seal_superblock(const Superblock& sb,
-                                                          const KeySet& keys);
+std::array<std::uint8_t, kSuperblockSize> seal_superblock(const Superblock& sb, const KeySet& keys);
 // Unkeyed checksum and magic only: tells "intact" from "damaged" without a key.
 bool superblock_checksum_ok(std::span<const std::uint8_t, kSuperblockSize> bytes);
 bool superblock_has_magic(std::span<const std::uint8_t, kSuperblockSize> bytes);

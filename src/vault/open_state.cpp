@@ -1,9 +1,9 @@
 #include "vault/open_state.hpp"
 
-#include <algorithm>
-
 #include "crypto/crypto.hpp"
 #include "dmvault/error.hpp"
+
+#include <algorithm>
 
 namespace dmvault::vault {
 
@@ -88,9 +88,12 @@ UnlockedHeader unlock_header(Storage& storage, const Credential& credential,
   const KeyslotKind wanted = credential.kind == Credential::Kind::recovery_key
                                  ? KeyslotKind::recovery
                                  : KeyslotKind::passphrase;
-  SecretBytes secret = credential.kind == Credential::Kind::recovery_key
-                           ? canonical_recovery_key(credential.secret)
-                           : SecretBytes::copy_of(credential.secret.span());
+  SecretBytes canonical;
+  if (credential.kind == Credential::Kind::recovery_key) {
+    canonical = canonical_recovery_key(credential.secret);
+  }
+  const SecretBytes& secret =
+      credential.kind == Credential::Kind::recovery_key ? canonical : credential.secret;
   std::optional<Error> refused;
   bool any_slot = false;
   bool header_tampered = false;
@@ -135,6 +138,7 @@ UnlockedHeader unlock_header(Storage& storage, const Credential& credential,
       }
       result.superblock = sb;
       result.opened_slot = i;
+      result.trusted_copy = c;
       result.master_key = std::move(*master);
       result.keys = std::move(keys);
       return result;
@@ -166,8 +170,8 @@ std::optional<CommitRecord> read_commit_frame(Storage& storage, const KeySet& ke
   }
   std::vector<std::uint8_t> frame(static_cast<std::size_t>(length));
   storage.read_at(offset, frame);
-  auto opened = open_frame(keys, vault_id, frame, max_content_for(FrameType::commit,
-                                                                  ObjectKind::none));
+  auto opened =
+      open_frame(keys, vault_id, frame, max_content_for(FrameType::commit, ObjectKind::none));
   if (!opened.frame || opened.frame->header.type != FrameType::commit) return std::nullopt;
   auto record = decode_commit_record(opened.frame->content.span());
   if (record && hash_out != nullptr) *hash_out = frame_hash(frame);
@@ -250,8 +254,12 @@ std::optional<CommitState> walk_commits(Storage& storage, const KeySet& keys,
 
 OpenState open_state(Storage& storage, const Credential& credential, bool allow_expensive_kdf,
                      const WarningSink& warn) {
+  return open_state(storage, unlock_header(storage, credential, allow_expensive_kdf), warn);
+}
+
+OpenState open_state(Storage& storage, UnlockedHeader header, const WarningSink& warn) {
   OpenState state;
-  static_cast<UnlockedHeader&>(state) = unlock_header(storage, credential, allow_expensive_kdf);
+  static_cast<UnlockedHeader&>(state) = std::move(header);
   for (const auto& w : state.header_warnings) {
     if (warn) warn(storage.describe() + ": " + w);
   }
@@ -280,8 +288,8 @@ OpenState open_state(Storage& storage, const Credential& credential, bool allow_
   }
   if (last->sequence < state.superblock.durable_commit_sequence) {
     throw Error(ErrorCode::corrupted,
-                storage.describe() + ": the file ends at commit " +
-                    std::to_string(last->sequence) + " but its header records commit " +
+                storage.describe() + ": the file ends at commit " + std::to_string(last->sequence) +
+                    " but its header records commit " +
                     std::to_string(state.superblock.durable_commit_sequence) +
                     ": it was truncated or rolled back",
                 "restore the vault from a backup; 'dmvault verify' shows what is left");

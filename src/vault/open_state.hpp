@@ -3,15 +3,15 @@
 // Vault::open and verify.
 #pragma once
 
-#include <array>
-#include <cstdint>
-#include <optional>
-
 #include "dmvault/storage.hpp"
 #include "dmvault/vault.hpp"
 #include "vault/format.hpp"
 #include "vault/frames.hpp"
 #include "vault/keys.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
 
 namespace dmvault::vault {
 
@@ -29,6 +29,9 @@ struct UnlockedHeader {
   std::uint64_t highest_superblock_sequence = 0;
   bool superblock_copies_consistent = true;
   std::size_t opened_slot = 0;
+  // The copy (0 = A, 1 = B) that opened: a rewrite must write the other copy first, so that a
+  // torn write never hits the only good copy.
+  std::size_t trusted_copy = 0;
   SecretBytes master_key;
   KeySet keys;
   // Damage that the other copy covered (for verify's report and for warnings).
@@ -58,6 +61,8 @@ std::optional<CommitRecord> read_commit_frame(Storage& storage, const KeySet& ke
 
 OpenState open_state(Storage& storage, const Credential& credential, bool allow_expensive_kdf,
                      const WarningSink& warn);
+// The same from a header already unlocked (verify unlocks once and reuses it).
+OpenState open_state(Storage& storage, UnlockedHeader header, const WarningSink& warn);
 
 // Plaintext-only checks of the superblock copies (no key): used by verify --quick.
 struct HeaderCopy {

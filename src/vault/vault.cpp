@@ -13,10 +13,6 @@
 //     so a wrong passphrase and a damaged header are told apart.
 #include "dmvault/vault.hpp"
 
-#include <algorithm>
-#include <chrono>
-#include <cstring>
-
 #include "crypto/crypto.hpp"
 #include "dmvault/error.hpp"
 #include "vault/create.hpp"
@@ -24,6 +20,10 @@
 #include "vault/frames.hpp"
 #include "vault/keys.hpp"
 #include "vault/open_state.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
 
 namespace dmvault {
 
@@ -113,8 +113,8 @@ class Vault::Impl {
     if (!std::equal(entry.tag.begin(), entry.tag.end(), frame.end() - kTagSize)) {
       damaged(entry, id, "the frame is not the one the index recorded");
     }
-    auto opened = open_frame(keys(), vault_id(), frame,
-                             max_content_for(FrameType::object, entry.kind));
+    auto opened =
+        open_frame(keys(), vault_id(), frame, max_content_for(FrameType::object, entry.kind));
     if (!opened.frame) {
       damaged(entry, id,
               opened.failure == OpenFailure::authentication ? "authentication failed"
@@ -171,21 +171,25 @@ class Vault::Impl {
   }
 
   ObjectId put_blob(std::span<const std::uint8_t> bytes) {
-    const ObjectId id = crypto::keyed_hash(keys().id, bytes);
+    const ObjectId id = crypto::keyed_hash(keys().id(), bytes);
     if (find(id) == nullptr) append(id, ObjectKind::blob, bytes, bytes.size());
     return id;
   }
 
   void write_superblocks(const Superblock& sb) {
     const auto sealed = seal_superblock(sb, keys());
+    // The copy we did not trust goes first: until it is synced the trusted one is untouched.
+    const std::uint64_t first = state.trusted_copy == 0 ? kSuperblockSize : 0;
+    const std::uint64_t second = first == 0 ? kSuperblockSize : 0;
     writing([&] {
-      storage->write_at(kSuperblockSize, sealed);
+      storage->write_at(first, sealed);
       storage->sync();
-      storage->write_at(0, sealed);
+      storage->write_at(second, sealed);
       storage->sync();
     });
     state.superblock = sb;
     state.superblock_copies_consistent = true;
+    state.trusted_copy = 0;
   }
 
   void commit() {
@@ -202,9 +206,8 @@ class Vault::Impl {
     record.index.insert(staged.begin(), staged.end());
 
     const auto encoded = encode_commit_record(record);
-    const auto frame =
-        seal_frame(keys(), vault_id(), FrameType::commit, ObjectKind::none, zero_id(), encoded,
-                   true);
+    const auto frame = seal_frame(keys(), vault_id(), FrameType::commit, ObjectKind::none,
+                                  zero_id(), encoded, true);
     const std::uint64_t commit_offset = append_pos;
     const std::uint64_t end = commit_offset + frame.size() + kFooterSize;
     Footer footer{commit_offset, record.sequence, end};
@@ -292,7 +295,7 @@ namespace {
 class ChunkingWriter final : public Vault::Writer {
  public:
   explicit ChunkingWriter(Vault::Impl& impl)
-      : m_impl(impl), m_hasher(impl.keys().id), m_buffer(kChunkSize) {}
+      : m_impl(impl), m_hasher(impl.keys().id()), m_buffer(kChunkSize) {}
 
   void write(std::span<const std::uint8_t> bytes) override {
     m_impl.require_write();
@@ -370,9 +373,9 @@ SecretBytes Vault::create_on(Storage& storage, const Credential& passphrase,
     recovery_key = generate_recovery_key();
     // A recovery key has 160 bits of entropy, so the cheap profile is enough (Signal's choice).
     const auto cost = KdfParams::for_profile(KdfProfile::interactive);
-    sb.keyslots[1] = wrap_master_key(master, sb.vault_id, 1, KeyslotKind::recovery,
-                                     canonical_recovery_key(recovery_key), cost.opslimit,
-                                     cost.memlimit);
+    sb.keyslots[1] =
+        wrap_master_key(master, sb.vault_id, 1, KeyslotKind::recovery,
+                        canonical_recovery_key(recovery_key), cost.opslimit, cost.memlimit);
   }
   // The genesis commit: a vault always has one, so a file cut back to its header is damage,
   // not an empty vault.
@@ -452,11 +455,11 @@ VaultInfo Vault::info() const {
   for (std::size_t i = 0; i < kKeyslotCount; ++i) {
     const Keyslot& slot = s.superblock.keyslots[i];
     if (slot.kind == KeyslotKind::empty) continue;
-    info.keyslots.push_back(KeyslotInfo{
-        static_cast<int>(i),
-        slot.kind == KeyslotKind::recovery ? Credential::Kind::recovery_key
-                                           : Credential::Kind::passphrase,
-        KdfParams{slot.opslimit, slot.memlimit}});
+    info.keyslots.push_back(KeyslotInfo{static_cast<int>(i),
+                                        slot.kind == KeyslotKind::recovery
+                                            ? Credential::Kind::recovery_key
+                                            : Credential::Kind::passphrase,
+                                        KdfParams{slot.opslimit, slot.memlimit}});
   }
   return info;
 }
@@ -486,7 +489,7 @@ void Vault::read_stream(const ObjectId& id,
 }
 
 ObjectId Vault::id_of(std::span<const std::uint8_t> bytes) const {
-  return crypto::keyed_hash(m_impl->keys().id, bytes);
+  return crypto::keyed_hash(m_impl->keys().id(), bytes);
 }
 
 ObjectId Vault::put(std::span<const std::uint8_t> bytes) {

@@ -6,16 +6,16 @@
 // is affected, so a user knows whether a photo or the catalog was hit.
 #include "dmvault/verify.hpp"
 
-#include <algorithm>
-#include <map>
-#include <set>
-
 #include "crypto/crypto.hpp"
 #include "dmvault/error.hpp"
 #include "vault/format.hpp"
 #include "vault/frames.hpp"
 #include "vault/keys.hpp"
 #include "vault/open_state.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
 
 namespace dmvault {
 
@@ -35,6 +35,7 @@ struct WalkedFrame {
 
 // Finds the next offset in [from, end) where a frame header with a valid checksum starts.
 std::uint64_t resync(Storage& storage, std::uint64_t from, std::uint64_t end) {
+  end = std::min(end, storage.size());
   constexpr std::size_t kBlock = 1 << 16;
   std::vector<std::uint8_t> block(kBlock + kFrameHeaderSize);
   for (std::uint64_t pos = from; pos + kFrameHeaderSize <= end; pos += kBlock) {
@@ -44,8 +45,8 @@ std::uint64_t resync(Storage& storage, std::uint64_t from, std::uint64_t end) {
     for (std::size_t i = 0; i + kFrameHeaderSize <= n && i < kBlock; ++i) {
       if (!std::equal(kFrameMagic.begin(), kFrameMagic.end(), block.begin() + static_cast<long>(i)))
         continue;
-      if (decode_frame_header(std::span<const std::uint8_t, kFrameHeaderSize>(&block[i],
-                                                                             kFrameHeaderSize))) {
+      if (decode_frame_header(
+              std::span<const std::uint8_t, kFrameHeaderSize>(&block[i], kFrameHeaderSize))) {
         return pos + i;
       }
     }
@@ -137,24 +138,29 @@ class Verifier {
   }
 
   void full(const Credential& credential, bool allow_expensive_kdf) {
-    UnlockedHeader header = unlock_header(m_storage, credential, allow_expensive_kdf);
-    for (const auto& w : header.header_warnings) warning(0, w);
-    const ObjectId& vault_id = header.superblock.vault_id;
+    UnlockedHeader unlocked = unlock_header(m_storage, credential, allow_expensive_kdf);
+    for (const auto& w : unlocked.header_warnings) warning(0, w);
     const std::uint64_t size = m_storage.size();
 
+    // Keys and header stay in `state` (or in `fallback` when no commit could be found).
     std::optional<OpenState> state;
+    UnlockedHeader fallback;
+    fallback.superblock = unlocked.superblock;
+    fallback.keys = unlocked.keys.copy();
     try {
-      state = open_state(m_storage, credential, allow_expensive_kdf, {});
+      state = open_state(m_storage, std::move(unlocked), {});
     } catch (const Error& e) {
       if (e.code() != ErrorCode::corrupted) throw;
       damage(0, e.what());
     }
+    const UnlockedHeader& header = state ? static_cast<const UnlockedHeader&>(*state) : fallback;
+    const ObjectId& vault_id = header.superblock.vault_id;
     const std::uint64_t end = state ? state->last.end : size;
     m_report.uncommitted_tail_bytes = size - end;
     if (state && !state->last.footer_intact) {
-      warning(state->last.end - kFooterSize,
-              "footer of commit " + std::to_string(state->last.sequence) +
-                  " is damaged; its commit frame covers it");
+      warning(state->last.end - kFooterSize, "footer of commit " +
+                                                 std::to_string(state->last.sequence) +
+                                                 " is damaged; its commit frame covers it");
     }
 
     // Walk and authenticate every frame up to the end of the last commit.
@@ -181,15 +187,15 @@ class Verifier {
       std::copy(frame.end() - kTagSize, frame.end(), walked.tag.begin());
       auto opened = open_frame(header.keys, vault_id, frame, max_content_for(h->type, h->kind));
       if (!opened.frame) {
-        damage(pos, describe_frame(pos, *h) +
-                        (opened.failure == OpenFailure::authentication ? ": authentication failed"
-                                                                       : ": malformed content"));
+        damage(pos, describe_frame(pos, *h) + (opened.failure == OpenFailure::authentication
+                                                   ? ": authentication failed"
+                                                   : ": malformed content"));
       } else {
         ++m_report.frames_authenticated;
         walked.authentic = true;
         walked.content_size = opened.frame->content.size();
         if (h->type == FrameType::object && h->kind == ObjectKind::blob) {
-          const auto id = crypto::keyed_hash(header.keys.id, opened.frame->content.span());
+          const auto id = crypto::keyed_hash(header.keys.id(), opened.frame->content.span());
           m_report.bytes_checked += opened.frame->content.size();
           if (id != h->object_id) {
             damage(pos, describe_frame(pos, *h) + ": content does not match its id");
@@ -285,8 +291,7 @@ class Verifier {
     auto read_content = [&](const IndexEntry& e) -> std::optional<PlainBytes> {
       std::vector<std::uint8_t> frame(e.frame_length);
       m_storage.read_at(e.offset, frame);
-      auto opened = open_frame(keys, vault_id, frame,
-                               max_content_for(FrameType::object, e.kind));
+      auto opened = open_frame(keys, vault_id, frame, max_content_for(FrameType::object, e.kind));
       if (!opened.frame) return std::nullopt;
       return std::move(opened.frame->content);
     };
@@ -297,7 +302,7 @@ class Verifier {
       damage(entry.offset, name + ": its chunk list is malformed");
       return;
     }
-    crypto::KeyedHasher hasher(keys.id);
+    crypto::KeyedHasher hasher(keys.id());
     for (const auto& [chunk_id, chunk_size] : manifest->chunks) {
       const auto it = record.index.find(chunk_id);
       const auto walked = it == record.index.end() ? frames.end() : frames.find(it->second.offset);

@@ -29,6 +29,7 @@ Output format (tests/vectors/vectors.txt)
 """
 
 import hashlib
+import math
 import struct
 import sys
 import unicodedata
@@ -56,7 +57,8 @@ def le64(v: int) -> bytes:
 
 # --- BLAKE2b (hashlib: CPython's own implementation, not libsodium) -----------------------------
 
-def blake2b(data: bytes, size: int, key: bytes = b"", salt: bytes = b"", person: bytes = b"") -> bytes:
+def blake2b(data: bytes, size: int, key: bytes = b"", salt: bytes = b"",
+            person: bytes = b"") -> bytes:
     ours = hashlib.blake2b(data, digest_size=size, key=key, salt=salt, person=person).digest()
     theirs = sodium.crypto_generichash_blake2b_salt_personal(
         data, digest_size=size, key=key, salt=salt.ljust(16, b"\0") if salt else b"",
@@ -282,7 +284,6 @@ def padme(length: int) -> int:
 
 def padme_by_logs(length: int) -> int:
     """The paper's formula with floating-point logarithms, as a cross-check for small L."""
-    import math
     e = math.floor(math.log2(length))
     s = math.floor(math.log2(e)) + 1
     mask = (1 << (e - s)) - 1
@@ -501,12 +502,18 @@ N = 1 K_object, 2 K_id, 3 K_header, 4 K_check.
     for n in [CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE]:
         out.block("pad_length", "content %d" % n, content_length=n,
                   padded_length=len(pad_payload(b"\0" * n)))
+    # Padded plaintexts that must be refused. Each is the right Padme size for its length prefix
+    # (so only the named defect is wrong), except the last: exactly one encoding is valid.
+    nine, thirty_three = pad_payload(b"x" * 9), pad_payload(b"y" * 33)
+    assert len(nine) == 14 and len(thirty_three) == 40
     for name, padded in [
             ("shorter than the length prefix", b"\x01\0\0"),
             ("length beyond the buffer", le32(9) + b"abcdefgh"),
             ("length far beyond the buffer", le32(0xFFFFFFFF) + b"abcdefgh"),
-            ("non-zero padding", le32(3) + b"abc" + b"\0" * 4 + b"\x01"),
-            ("non-zero last byte", le32(0) + b"\0\0\0\x80")]:
+            ("non-zero padding", nine[:13] + b"\x01"),
+            ("non-zero first padding byte", thirty_three[:37] + b"\x80\0\0"),
+            ("non-zero last byte", thirty_three[:39] + b"\x80"),
+            ("more padding than Padme", pad_payload(b"z" * 9) + b"\0" * 2)]:
         out.block("unpad_reject", name, padded=padded)
 
     for name, content in [("empty", b""), ("text", "caf\u00e9 \U0001F600".encode()),

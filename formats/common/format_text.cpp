@@ -1,0 +1,144 @@
+#include "common/format_text.hpp"
+
+#include <utf8proc.h>
+
+#include <cstdlib>
+
+namespace dmvault::formats {
+
+namespace {
+
+const utf8proc_uint8_t* bytes_of(std::string_view text) {
+  return reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+}
+
+bool is_ascii(std::string_view text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// utf8proc_map with explicit length (texts may hold NUL); nullptr on failure.
+std::string nfc_or_original(std::string_view text, bool& changed) {
+  changed = false;
+  utf8proc_uint8_t* out = nullptr;
+  const utf8proc_ssize_t n =
+      utf8proc_map(bytes_of(text), static_cast<utf8proc_ssize_t>(text.size()), &out,
+                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  if (n < 0) {
+    std::free(out);
+    return std::string(text);
+  }
+  std::string result(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+  std::free(out);
+  changed = result != text;
+  return result;
+}
+
+}  // namespace
+
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (static_cast<unsigned char>(text[pos]) < 0x80) {
+      ++pos;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(
+        bytes_of(text.substr(pos)), static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
+    if (n <= 0) return pos;
+    pos += static_cast<std::size_t>(n);
+  }
+  return text.size();
+}
+
+bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(text) == text.size(); }
+
+std::string to_nfc(std::string_view text) {
+  if (is_ascii(text) || !is_valid_utf8(text)) return std::string(text);
+  bool changed = false;
+  return nfc_or_original(text, changed);
+}
+
+bool is_nfc(std::string_view text) {
+  if (is_ascii(text)) return true;
+  if (!is_valid_utf8(text)) return false;
+  bool changed = false;
+  nfc_or_original(text, changed);
+  return !changed;
+}
+
+std::string_view trim(std::string_view text) {
+  const auto space_at_front = [&]() -> std::size_t {
+    if (text.empty()) return 0;
+    const auto c = static_cast<unsigned char>(text.front());
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
+    if (text.size() >= 2 && c == 0xC2 && static_cast<unsigned char>(text[1]) == 0xA0) return 2;
+    if (text.size() >= 3 && c == 0xE2 && static_cast<unsigned char>(text[1]) == 0x80 &&
+        static_cast<unsigned char>(text[2]) == 0xAF)
+      return 3;
+    return 0;
+  };
+  const auto space_at_back = [&]() -> std::size_t {
+    if (text.empty()) return 0;
+    const auto c = static_cast<unsigned char>(text.back());
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
+    const std::size_t n = text.size();
+    if (n >= 2 && c == 0xA0 && static_cast<unsigned char>(text[n - 2]) == 0xC2) return 2;
+    if (n >= 3 && c == 0xAF && static_cast<unsigned char>(text[n - 2]) == 0x80 &&
+        static_cast<unsigned char>(text[n - 3]) == 0xE2)
+      return 3;
+    return 0;
+  };
+  for (std::size_t n = space_at_front(); n != 0; n = space_at_front()) text.remove_prefix(n);
+  for (std::size_t n = space_at_back(); n != 0; n = space_at_back()) text.remove_suffix(n);
+  return text;
+}
+
+std::size_t first_grapheme_length(std::string_view text) {
+  utf8proc_int32_t previous = -1;
+  utf8proc_int32_t state = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(
+        bytes_of(text.substr(pos)), static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
+    if (n <= 0) return pos == 0 ? 1 : pos;  // invalid byte: a cluster of its own
+    if (previous >= 0 && utf8proc_grapheme_break_stateful(previous, cp, &state)) return pos;
+    previous = cp;
+    pos += static_cast<std::size_t>(n);
+  }
+  return pos;
+}
+
+bool starts_with_ascii_ci(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char a = text[i];
+    char b = prefix[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+    if (a != b) return false;
+  }
+  return true;
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string_view base_name(std::string_view path) {
+  const std::size_t cut = path.find_first_of("?#");
+  if (cut != std::string_view::npos) path = path.substr(0, cut);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace dmvault::formats

@@ -1,0 +1,155 @@
+// The catalog: the decrypted index of a vault, an SQLite database that lives only in memory.
+// It is sealed into the vault at each commit (serialize -> zstd -> frames) and loaded back with
+// sqlite3_deserialize: opening a vault reads it, it never re-indexes, and it never touches a
+// file (no journal, temp_store=MEMORY, no ATTACH). It is derived data: everything in it can be
+// rebuilt from the stored export files.
+//
+// Only src/catalog includes <sqlite3.h>. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dmvault/model.hpp"
+#include "dmvault/secret.hpp"
+#include "dmvault/vault.hpp"
+
+namespace dmvault::catalog {
+
+// One import run (DESIGN §4 "Source").
+struct SourceRecord {
+  std::int64_t id = 0;  // assigned by begin_source
+  std::string platform;
+  std::string export_name;  // the part names as given, joined with ", "
+  std::int64_t imported_ms = 0;
+  std::string tool_version;
+  std::uint64_t files = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t messages_added = 0;
+  std::uint64_t messages_duplicate = 0;
+};
+
+// A file of an export as stored in the vault (for `export --format original`).
+struct StoredFile {
+  std::string path;
+  ObjectId content{};
+  std::uint64_t size = 0;
+  std::int64_t mtime_unix = 0;
+};
+
+// An attachment's link to the stored file, resolved by the pipeline from its uri.
+struct ResolvedAttachment {
+  std::optional<ObjectId> content;  // nullopt when the export does not hold the file
+  std::uint64_t size = 0;
+};
+
+enum class AddOutcome { added, duplicate };
+
+struct Counts {
+  std::uint64_t conversations = 0;
+  std::uint64_t messages = 0;         // records with a sender
+  std::uint64_t system_messages = 0;  // platform notices without a sender
+  std::uint64_t attachments = 0;      // references from messages
+  std::uint64_t media_files = 0;      // distinct stored files referenced by attachments
+  std::uint64_t media_bytes = 0;      // their total size
+  std::uint64_t sources = 0;
+};
+
+struct ConversationSummary {
+  std::int64_t id = 0;
+  std::string platform;
+  std::string thread_id;
+  std::string title;
+  bool is_group = false;
+  std::vector<std::string> participants;
+  std::uint64_t messages = 0;
+  std::int64_t first_ms = 0;
+  std::int64_t last_ms = 0;
+};
+
+struct AttachmentView {
+  std::string kind;  // to_string(AttachmentKind)
+  std::string name;
+  std::string uri;
+  std::uint64_t size = 0;
+  std::optional<ObjectId> content;
+};
+
+struct ReactionView {
+  std::string actor;
+  std::string reaction;
+};
+
+// A message as the CLI shows it (DESIGN §1 JSON shape).
+struct MessageView {
+  std::int64_t message_id = 0;
+  std::int64_t conversation_id = 0;
+  std::string conversation;  // title
+  std::string platform;
+  std::string sender;
+  std::string sender_id;
+  std::int64_t timestamp_ms = 0;
+  std::string kind;  // to_string(MessageKind)
+  std::string text;
+  std::string reply_to;
+  std::optional<Share> share;
+  std::vector<AttachmentView> attachments;
+  std::vector<ReactionView> reactions;
+};
+
+class Catalog {
+ public:
+  // A new, empty catalog with the current schema.
+  static Catalog create();
+  // From a serialized image (as returned by serialize()). Error(corrupted) when it is not a
+  // catalog or its schema is newer than this dmvault.
+  static Catalog load(std::span<const std::uint8_t> image);
+
+  Catalog(Catalog&&) noexcept;
+  Catalog& operator=(Catalog&&) noexcept;
+  ~Catalog();
+
+  // The whole database as bytes (wiped when released).
+  PlainBytes serialize();
+
+  // --- One import run: begin_source ... finish_source, all in one transaction --------------
+  // abort_source() (or destroying the catalog) undoes everything since begin_source.
+  std::int64_t begin_source(const SourceRecord& source);
+  void add_file(std::int64_t source_id, const StoredFile& file);
+  // Creates the conversation or updates it (title renames kept as history, participants
+  // merged); keyed by (platform, thread_id).
+  void add_conversation(std::int64_t source_id, const Conversation& conversation);
+  // Adds the message unless the same message is stored already (dedup rule: see catalog.cpp).
+  // `resolved` is parallel to message.attachments.
+  AddOutcome add_message(std::int64_t source_id, const std::string& platform,
+                         const std::string& thread_id, const Message& message,
+                         const std::vector<ResolvedAttachment>& resolved);
+  void finish_source(std::int64_t source_id, const SourceRecord& totals);
+  void abort_source();
+
+  // --- Reading ---------------------------------------------------------------------------
+  Counts counts();
+  std::vector<SourceRecord> sources();
+  std::vector<StoredFile> files(std::int64_t source_id);
+  std::vector<ConversationSummary> conversations();
+  // By numeric id (as `list` prints it) or by title (case- and accent-insensitive, exact
+  // match first). Error(usage) when the title is ambiguous, listing the candidates; nullopt
+  // when nothing matches.
+  std::optional<ConversationSummary> find_conversation(const std::string& id_or_title);
+  // Messages of a conversation in time order: the first `limit` (0 = all), or when `around_ms`
+  // is set, `limit` messages centred on that time.
+  std::vector<MessageView> messages(std::int64_t conversation_id, std::size_t limit,
+                                    std::optional<std::int64_t> around_ms);
+
+  class Impl;
+
+ private:
+  explicit Catalog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace dmvault::catalog
