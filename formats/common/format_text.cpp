@@ -19,7 +19,7 @@ bool is_ascii(std::string_view text) {
   return true;
 }
 
-// utf8proc_map with explicit length (texts may hold NUL); nullptr on failure.
+// utf8proc_map with an explicit length, since texts may hold NUL.
 std::string nfc_or_original(std::string_view text, bool& changed) {
   changed = false;
   utf8proc_uint8_t* out = nullptr;

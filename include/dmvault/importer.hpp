@@ -15,13 +15,13 @@
 //  - It is deterministic: the same files give the same records.
 #pragma once
 
+#include "dmvault/model.hpp"
+#include "dmvault/secret.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "dmvault/model.hpp"
-#include "dmvault/secret.hpp"
 
 namespace dmvault {
 
@@ -54,7 +54,7 @@ class ImportSink {
 };
 
 struct ImportOptions {
-  std::string timezone;  // IANA zone for exports with local times ("" = the machine's zone)
+  std::string timezone;   // IANA zone for exports with local times ("" = the machine's zone)
   std::string self_name;  // the exporting user, when the format cannot tell
 };
 

@@ -35,9 +35,7 @@ class SecretBytes {
   bool empty() const noexcept { return m_size == 0; }
   std::span<std::uint8_t> span() noexcept { return {m_data, m_size}; }
   std::span<const std::uint8_t> span() const noexcept { return {m_data, m_size}; }
-  std::string_view view() const noexcept {
-    return {reinterpret_cast<const char*>(m_data), m_size};
-  }
+  std::string_view view() const noexcept { return {reinterpret_cast<const char*>(m_data), m_size}; }
   // Lets a secret be passed where a read-only byte view is taken (crypto::KeyView).
   operator std::span<const std::uint8_t>() const noexcept { return span(); }
   // Constant-time comparison.

@@ -14,6 +14,9 @@
 // everyone else (Error(busy)).
 #pragma once
 
+#include "dmvault/secret.hpp"
+#include "dmvault/storage.hpp"
+
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -24,9 +27,6 @@
 #include <span>
 #include <string>
 #include <vector>
-
-#include "dmvault/secret.hpp"
-#include "dmvault/storage.hpp"
 
 namespace dmvault {
 

@@ -4,13 +4,13 @@
 // its plaintext, and checks the index against the frames both ways.
 #pragma once
 
+#include "dmvault/storage.hpp"
+#include "dmvault/vault.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "dmvault/storage.hpp"
-#include "dmvault/vault.hpp"
 
 namespace dmvault {
 
@@ -23,10 +23,10 @@ struct VerifyReport {
   bool quick = false;
   std::uint64_t vault_bytes = 0;
   std::uint64_t commits = 0;
-  std::uint64_t frames = 0;           // frames walked
+  std::uint64_t frames = 0;  // frames walked
   std::uint64_t frames_authenticated = 0;
-  std::uint64_t objects_checked = 0;  // objects whose id was recomputed from the plaintext
-  std::uint64_t bytes_checked = 0;    // plaintext bytes hashed
+  std::uint64_t objects_checked = 0;      // objects whose id was recomputed from the plaintext
+  std::uint64_t bytes_checked = 0;        // plaintext bytes hashed
   std::uint64_t unreferenced_frames = 0;  // superseded or left by an interrupted write
   std::uint64_t uncommitted_tail_bytes = 0;
   // Damage that redundancy covered (one superblock copy, a footer): still exit 0.

@@ -6,17 +6,17 @@
 // sync or truncate, and MemoryStorage::crash_image() then yields disks that keep any subset of
 // the unsynced writes, reordered, with torn sectors. A process kill is real: a child process is
 // _exit()ed at the k-th call on a real file.
-#include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <map>
-#include <set>
-
 #include "io/fault_storage.hpp"
 #include "vault/create.hpp"
 #include "vault/format.hpp"
 #include "vault_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace dmvault {
 namespace {
@@ -27,7 +27,7 @@ constexpr int kSeedsPerKillPoint = 16;
 
 // What a scenario had been told was durable when the power went.
 struct Acknowledged {
-  std::uint64_t commits = 0;                  // commit count the last commit() returned with
+  std::uint64_t commits = 0;  // commit count the last commit() returned with
   std::map<ObjectId, std::vector<std::uint8_t>> objects;  // contents of acknowledged objects
   bool passwd_done = false;
 };
@@ -63,8 +63,8 @@ Vault open_image(const std::vector<std::uint8_t>& image, const std::string& pass
 }
 
 // Every disk state reachable after a crash at this point must pass these checks.
-void check_image(const Scenario& s, const std::vector<std::uint8_t>& image,
-                 const Acknowledged& ack, const std::string& where) {
+void check_image(const Scenario& s, const std::vector<std::uint8_t>& image, const Acknowledged& ack,
+                 const std::string& where) {
   SCOPED_TRACE(where);
   std::optional<Vault> vault;
   std::string used;

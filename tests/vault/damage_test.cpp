@@ -1,13 +1,13 @@
 // Damage: every byte of a small vault flipped, every truncation, frames spliced, swapped,
 // replayed and moved between vaults. Nothing may pass silently, nothing may be reported as a
 // wrong passphrase, and no read may ever return altered content.
-#include <gtest/gtest.h>
-
-#include <map>
-
 #include "vault/format.hpp"
 #include "vault/frames.hpp"
 #include "vault_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
 
 namespace dmvault {
 namespace {
@@ -63,8 +63,7 @@ Outcome check_damaged(const Sample& sample, const std::vector<std::uint8_t>& ima
     }
   } catch (const Error& e) {
     EXPECT_NE(e.code(), ErrorCode::wrong_passphrase) << e.what();
-    EXPECT_TRUE(e.code() == ErrorCode::not_a_vault || e.code() == ErrorCode::corrupted)
-        << e.what();
+    EXPECT_TRUE(e.code() == ErrorCode::not_a_vault || e.code() == ErrorCode::corrupted) << e.what();
   }
   // Reading must never hand back altered bytes: each object reads right or fails loudly.
   try {
@@ -98,11 +97,11 @@ TEST(Damage, EveryByteFlippedIsDetected) {
       if (HasFailure()) return;
     }
   }
-  std::printf("damage: %llu flips over a %zu-byte vault: %d refused, %d reported as damage, "
-              "%d covered by redundancy with a warning\n",
-              static_cast<unsigned long long>(flips), sample.image.size(),
-              seen[Outcome::refused], seen[Outcome::damage_reported],
-              seen[Outcome::warning_only]);
+  std::printf(
+      "damage: %llu flips over a %zu-byte vault: %d refused, %d reported as damage, "
+      "%d covered by redundancy with a warning\n",
+      static_cast<unsigned long long>(flips), sample.image.size(), seen[Outcome::refused],
+      seen[Outcome::damage_reported], seen[Outcome::warning_only]);
   EXPECT_GT(seen[Outcome::warning_only], 0);  // superblock copies and footers are redundant
   EXPECT_GT(seen[Outcome::damage_reported], 0);
 }
@@ -152,9 +151,9 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> object_frames(const Sample&
   std::vector<std::pair<std::uint64_t, std::uint64_t>> frames;
   std::uint64_t pos = vault::kDataStart;
   while (pos + vault::kFrameHeaderSize <= s.image.size()) {
-    const auto header = vault::decode_frame_header(
-        std::span<const std::uint8_t, vault::kFrameHeaderSize>(&s.image[pos],
-                                                               vault::kFrameHeaderSize));
+    const auto header =
+        vault::decode_frame_header(std::span<const std::uint8_t, vault::kFrameHeaderSize>(
+            &s.image[pos], vault::kFrameHeaderSize));
     if (!header) break;
     const std::uint64_t end = pos + vault::kFrameHeaderSize + header->payload_length;
     if (header->type == vault::FrameType::object) frames.emplace_back(pos, end);
@@ -203,8 +202,9 @@ TEST(Damage, FramesFromAnotherVaultWithTheSamePassphraseAreRejected) {
   auto image = mine.image;
   std::copy(theirs.image.begin(), theirs.image.begin() + vault::kDataStart, image.begin());
   check_damaged(mine, image, "header from another vault");
-  EXPECT_NE(code_of([&] { Vault::open_on(image_storage(image), passphrase("pw"), read_options()); }),
-            static_cast<ErrorCode>(0));
+  EXPECT_NE(
+      code_of([&] { Vault::open_on(image_storage(image), passphrase("pw"), read_options()); }),
+      static_cast<ErrorCode>(0));
 }
 
 TEST(Damage, AReplayedOldCommitIsNeverAccepted) {

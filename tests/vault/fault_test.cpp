@@ -1,13 +1,13 @@
 // Faults: the operating system fails a write, a sync or a truncate (EIO, ENOSPC, a failed
 // fsync) at every possible call of a commit and of passwd. Each must end in a clean Error(io),
 // leave the Vault object refusing further writes, and leave the previous commit intact.
-#include <gtest/gtest.h>
-
-#include <cerrno>
-
 #include "io/fault_storage.hpp"
 #include "vault/format.hpp"
 #include "vault_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
 
 namespace dmvault {
 namespace {
@@ -33,10 +33,9 @@ void run_fault_matrix(const std::function<void(Vault&)>& operation,
                       const std::string& new_passphrase, std::uint64_t& cases) {
   ObjectId kept{};
   const auto initial = committed_vault(kept);
-  for (const Case c : {Case{io::StorageCall::write, EIO, false},
-                       Case{io::StorageCall::write, ENOSPC, true},
-                       Case{io::StorageCall::sync, EIO, false},
-                       Case{io::StorageCall::truncate, EIO, false}}) {
+  for (const Case c :
+       {Case{io::StorageCall::write, EIO, false}, Case{io::StorageCall::write, ENOSPC, true},
+        Case{io::StorageCall::sync, EIO, false}, Case{io::StorageCall::truncate, EIO, false}}) {
     for (std::uint64_t nth = 1;; ++nth) {
       io::MemoryStorage memory(initial);
       auto faulty = std::make_unique<io::FaultStorage>(

@@ -1,13 +1,13 @@
 // The vault's API contract: objects round-trip, dedup, chunking, commits, rollback, roots,
 // keys (passphrase, recovery key, passwd) and locking.
+#include "io/fault_storage.hpp"
+#include "vault/format.hpp"
+#include "vault_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
-
-#include "io/fault_storage.hpp"
-#include "vault/format.hpp"
-#include "vault_test_support.hpp"
 
 namespace dmvault {
 namespace {
@@ -18,9 +18,9 @@ struct MemoryVault {
   io::MemoryStorage memory;
   MemoryVault() { Vault::create_on(memory, passphrase("correct horse"), fast_options()); }
   Vault open(Vault::Mode mode, std::vector<std::string>* warnings = nullptr) {
-    return Vault::open_on(borrow(memory), passphrase("correct horse"),
-                          mode == Vault::Mode::write ? write_options(warnings)
-                                                     : read_options(warnings));
+    return Vault::open_on(
+        borrow(memory), passphrase("correct horse"),
+        mode == Vault::Mode::write ? write_options(warnings) : read_options(warnings));
   }
 };
 
@@ -122,7 +122,11 @@ TEST(Vault, CompressibleDataIsStoredSmallerAndIncompressibleIsNotInflatedMuch) {
 
 TEST(Vault, RollbackAndAbandonedWritesLeaveTheFileByteIdentical) {
   MemoryVault mv;
-  { Vault v = mv.open(Vault::Mode::write); v.put(text_bytes("kept")); v.commit(); }
+  {
+    Vault v = mv.open(Vault::Mode::write);
+    v.put(text_bytes("kept"));
+    v.commit();
+  }
   const auto before = mv.memory.contents();
   {
     Vault v = mv.open(Vault::Mode::write);
@@ -169,13 +173,10 @@ TEST(Vault, ReadOnlyVaultRefusesWrites) {
 
 TEST(Vault, WrongPassphraseIsExitThreeAndNeverDamage) {
   MemoryVault mv;
-  EXPECT_EQ(code_of([&] {
-              Vault::open_on(borrow(mv.memory), passphrase("wrong"), read_options());
-            }),
-            ErrorCode::wrong_passphrase);
-  EXPECT_EQ(code_of([&] {
-              Vault::open_on(borrow(mv.memory), passphrase(""), read_options());
-            }),
+  EXPECT_EQ(
+      code_of([&] { Vault::open_on(borrow(mv.memory), passphrase("wrong"), read_options()); }),
+      ErrorCode::wrong_passphrase);
+  EXPECT_EQ(code_of([&] { Vault::open_on(borrow(mv.memory), passphrase(""), read_options()); }),
             ErrorCode::wrong_passphrase);
   Credential recovery{Credential::Kind::recovery_key, SecretBytes::copy_of("AAAA-BBBB")};
   EXPECT_EQ(code_of([&] { Vault::open_on(borrow(mv.memory), recovery, read_options()); }),
@@ -234,13 +235,19 @@ TEST(Vault, PassphrasesAreNormalisedToNfc) {
   const auto a = normalize_passphrase(text_bytes(composed));
   const auto b = normalize_passphrase(text_bytes(decomposed));
   EXPECT_EQ(a.view(), b.view());
-  EXPECT_EQ(code_of([] { normalize_passphrase(std::vector<std::uint8_t>{0xff, 0xfe}); }),
+  EXPECT_EQ(code_of([] {
+              normalize_passphrase(std::vector<std::uint8_t>{0xff, 0xfe});
+            }),
             ErrorCode::usage);
 }
 
 TEST(Vault, UnfinishedTailIsIgnoredByReadersAndCutByWriters) {
   MemoryVault mv;
-  { Vault v = mv.open(Vault::Mode::write); v.put(text_bytes("committed")); v.commit(); }
+  {
+    Vault v = mv.open(Vault::Mode::write);
+    v.put(text_bytes("committed"));
+    v.commit();
+  }
   const auto committed = mv.memory.contents();
   auto garbage = pseudo_random_bytes(5000, 9);
   mv.memory.write_at(committed.size(), garbage);
@@ -256,7 +263,11 @@ TEST(Vault, UnfinishedTailIsIgnoredByReadersAndCutByWriters) {
 TEST(Vault, TruncationToAnEarlierCommitIsDetectedAsDamage) {
   MemoryVault mv;
   const auto one_commit = mv.memory.contents().size();
-  { Vault v = mv.open(Vault::Mode::write); v.put(text_bytes("second")); v.commit(); }
+  {
+    Vault v = mv.open(Vault::Mode::write);
+    v.put(text_bytes("second"));
+    v.commit();
+  }
   auto image = mv.memory.contents();
   image.resize(one_commit);  // a valid-looking vault that lost its last commit
   EXPECT_EQ(code_of([&] {

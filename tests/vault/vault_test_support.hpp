@@ -1,6 +1,12 @@
 // Shared helpers for the vault suites: fast credentials, memory vaults, file temp dirs.
 #pragma once
 
+#include "crypto/crypto.hpp"
+#include "dmvault/error.hpp"
+#include "dmvault/vault.hpp"
+#include "dmvault/verify.hpp"
+#include "io/memory_storage.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,12 +15,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include "crypto/crypto.hpp"
-#include "dmvault/error.hpp"
-#include "dmvault/vault.hpp"
-#include "dmvault/verify.hpp"
-#include "io/memory_storage.hpp"
 
 namespace dmvault::testing {
 
@@ -43,9 +43,7 @@ inline std::vector<std::uint8_t> pseudo_random_bytes(std::size_t n, std::uint64_
   return out;
 }
 
-inline std::vector<std::uint8_t> text_bytes(const std::string& s) {
-  return {s.begin(), s.end()};
-}
+inline std::vector<std::uint8_t> text_bytes(const std::string& s) { return {s.begin(), s.end()}; }
 
 inline std::vector<std::uint8_t> to_vector(const PlainBytes& p) {
   return {p.data(), p.data() + p.size()};
