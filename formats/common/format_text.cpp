@@ -19,6 +19,30 @@ bool is_ascii(std::string_view text) {
   return true;
 }
 
+// True when valid UTF-8 text is certainly NFC without asking utf8proc: every code point is
+// below U+0300 (where nothing decomposes or combines with what precedes it), an emoji of
+// U+1F000..U+1FAFF (no canonical decompositions there), ZWJ or VS16. Most chat text is, and
+// full normalisation is the importers' largest cost.
+bool trivially_nfc(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto c = static_cast<unsigned char>(text[pos]);
+    if (c < 0x80) {
+      ++pos;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(
+        bytes_of(text.substr(pos)), static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
+    if (n <= 0) return false;
+    const bool inert =
+        cp < 0x300 || (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0x200D || cp == 0xFE0F;
+    if (!inert) return false;
+    pos += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 // utf8proc_map with an explicit length, since texts may hold NUL.
 std::string nfc_or_original(std::string_view text, bool& changed) {
   changed = false;
@@ -57,7 +81,7 @@ std::size_t first_invalid_utf8(std::string_view text) {
 bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(text) == text.size(); }
 
 std::string to_nfc(std::string_view text) {
-  if (is_ascii(text) || !is_valid_utf8(text)) return std::string(text);
+  if (is_ascii(text) || trivially_nfc(text) || !is_valid_utf8(text)) return std::string(text);
   bool changed = false;
   return nfc_or_original(text, changed);
 }
@@ -65,6 +89,7 @@ std::string to_nfc(std::string_view text) {
 bool is_nfc(std::string_view text) {
   if (is_ascii(text)) return true;
   if (!is_valid_utf8(text)) return false;
+  if (trivially_nfc(text)) return true;
   bool changed = false;
   nfc_or_original(text, changed);
   return !changed;

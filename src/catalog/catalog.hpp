@@ -106,7 +106,7 @@ class Catalog {
   // A new, empty catalog with the current schema.
   static Catalog create();
   // From a serialized image (as returned by serialize()). Error(corrupted) when it is not a
-  // catalog or its schema is newer than this dmvault.
+  // catalog; Error(not_a_vault) when its schema is newer than this dmvault reads.
   static Catalog load(std::span<const std::uint8_t> image);
 
   Catalog(Catalog&&) noexcept;
@@ -117,7 +117,8 @@ class Catalog {
   PlainBytes serialize();
 
   // --- One import run: begin_source ... finish_source, all in one transaction --------------
-  // abort_source() (or destroying the catalog) undoes everything since begin_source.
+  // abort_source() (or destroying the catalog) undoes everything since begin_source. After an
+  // Error from add_* or finish_source, the run accepts only abort_source().
   std::int64_t begin_source(const SourceRecord& source);
   void add_file(std::int64_t source_id, const StoredFile& file);
   // Creates the conversation or updates it (title renames kept as history, participants

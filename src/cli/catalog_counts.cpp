@@ -1,19 +1,15 @@
 #include "cli/catalog_counts.hpp"
 
-#include "dmvault/error.hpp"
+#include "import/catalog_store.hpp"
 
 namespace dmvault::cli {
 
-CatalogCounts catalog_counts(const Vault& vault, const std::string& vault_name) {
-  // Vaults written by this version never hold a catalog: it arrives with `import`, and the
-  // catalog module will supply these counts then. A vault that already has one was written by a
-  // newer dmvault, and reporting zeros for it would be a lie.
-  if (vault.root(kCatalogRoot).has_value()) {
-    throw Error(ErrorCode::not_a_vault,
-                vault_name + ": this vault holds a message catalog, which needs a newer dmvault",
-                "upgrade dmvault");
-  }
-  return CatalogCounts{};
+CatalogCounts catalog_counts(const Vault& vault, const std::string& /*vault_name*/) {
+  if (!vault.root(import::kCatalogRoot).has_value()) return CatalogCounts{};  // nothing imported yet
+  catalog::Catalog catalog = import::load_catalog(vault);
+  const catalog::Counts c = catalog.counts();
+  return CatalogCounts{c.conversations, c.messages,    c.system_messages,
+                       c.attachments,   c.media_files, c.media_bytes};
 }
 
 }  // namespace dmvault::cli

@@ -18,11 +18,7 @@ struct CatalogCounts {
   std::uint64_t media_bytes = 0;
 };
 
-// The name of the vault root that points at the catalog.
-inline constexpr const char* kCatalogRoot = "catalog";
-
 // Counts of the vault's catalog; all zero for a vault that has none (nothing imported yet).
-// Error(not_a_vault) for a vault with a catalog: this version of dmvault cannot read one.
 CatalogCounts catalog_counts(const Vault& vault, const std::string& vault_name);
 
 }  // namespace dmvault::cli

@@ -1,8 +1,11 @@
 #include "cli/cli.hpp"
 
+#include "cli/cmd_import.hpp"
 #include "cli/cmd_info.hpp"
 #include "cli/cmd_init.hpp"
+#include "cli/cmd_list.hpp"
 #include "cli/cmd_passwd.hpp"
+#include "cli/cmd_show.hpp"
 #include "cli/cmd_verify.hpp"
 #include "cli/context.hpp"
 #include "cli/exit_status.hpp"
@@ -34,6 +37,9 @@ struct Commands {
   InfoOptions info;
   VerifyOptions verify;
   PasswdOptions passwd;
+  ImportOptions import;
+  ListOptions list;
+  ShowOptions show;
 };
 
 std::string command_list(CLI::App& app) {
@@ -99,6 +105,9 @@ int run(int argc, char** argv) {
     const CLI::App* info = add_info_command(app, commands.info);
     const CLI::App* verify = add_verify_command(app, commands.verify);
     const CLI::App* passwd = add_passwd_command(app, commands.passwd);
+    const CLI::App* import = add_import_command(app, commands.import);
+    const CLI::App* list = add_list_command(app, commands.list);
+    const CLI::App* show = add_show_command(app, commands.show);
     for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
       command->group("Commands");
     }
@@ -121,6 +130,12 @@ int run(int argc, char** argv) {
       status = run_verify(commands.verify, context);
     } else if (passwd->parsed()) {
       status = run_passwd(commands.passwd, context);
+    } else if (import->parsed()) {
+      status = run_import(commands.import, context);
+    } else if (list->parsed()) {
+      status = run_list(commands.list, context);
+    } else if (show->parsed()) {
+      status = run_show(commands.show, context);
     }
     output.finish();
     return status;

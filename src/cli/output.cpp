@@ -23,6 +23,8 @@ std::string_view ansi_code(Colour colour) {
       return "\x1b[1;36m";
     case Colour::bold:
       return "\x1b[1m";
+    case Colour::dim:
+      return "\x1b[2m";
   }
   return "";
 }

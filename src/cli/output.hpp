@@ -10,7 +10,7 @@
 
 namespace dmvault::cli {
 
-enum class Colour { red, yellow, green, cyan, bold };
+enum class Colour { red, yellow, green, cyan, bold, dim };
 
 class Output {
  public:

@@ -29,9 +29,7 @@ void require(bool condition, const char* what) {
   if (!condition) throw std::invalid_argument(what);
 }
 
-void require_key(KeyView key, const char* what) {
-  require(key.size() == kKeyBytes, what);
-}
+void require_key(KeyView key, const char* what) { require(key.size() == kKeyBytes, what); }
 
 // libsodium accepts null pointers for empty inputs, but a span's data() of an empty range may be
 // anything; handing it a valid address keeps every call well defined.
@@ -140,8 +138,7 @@ void aead_seal_append(KeyView key, const Nonce& nonce,
       nonnull(associated_data), ull(associated_data.size()), nullptr, nonce.data(), key.data());
 }
 
-bool aead_open(KeyView key, const Nonce& nonce,
-               std::span<const std::uint8_t> associated_data,
+bool aead_open(KeyView key, const Nonce& nonce, std::span<const std::uint8_t> associated_data,
                std::span<const std::uint8_t> ciphertext_and_tag, std::span<std::uint8_t> out) {
   initialize();
   require_key(key, "aead_open: the key must be 32 bytes");
@@ -219,8 +216,7 @@ Hash32 KeyedHasher::finish() {
   return out;
 }
 
-SecretBytes derive_subkey(KeyView master_key, std::uint64_t id,
-                          std::string_view context8) {
+SecretBytes derive_subkey(KeyView master_key, std::uint64_t id, std::string_view context8) {
   initialize();
   require_key(master_key, "derive_subkey: the master key must be 32 bytes");
   require(context8.size() == kSubkeyContextBytes,

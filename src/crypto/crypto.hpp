@@ -67,8 +67,7 @@ void aead_seal_append(KeyView key, const Nonce& nonce,
 // Returns false when authentication fails (out is then wiped), also when the input is shorter
 // than a tag. Otherwise `out` must be exactly ciphertext_and_tag.size() - kTagBytes bytes long;
 // it may be the ciphertext itself (decryption in place).
-bool aead_open(KeyView key, const Nonce& nonce,
-               std::span<const std::uint8_t> associated_data,
+bool aead_open(KeyView key, const Nonce& nonce, std::span<const std::uint8_t> associated_data,
                std::span<const std::uint8_t> ciphertext_and_tag, std::span<std::uint8_t> out);
 
 // BLAKE2b with a 32-byte key and a 32-byte output.
@@ -93,8 +92,7 @@ class KeyedHasher {
 };
 
 // crypto_kdf_derive_from_key: a 32-byte subkey number `id` under an 8-byte context.
-SecretBytes derive_subkey(KeyView master_key, std::uint64_t id,
-                          std::string_view context8);
+SecretBytes derive_subkey(KeyView master_key, std::uint64_t id, std::string_view context8);
 
 // The same into caller-provided (secret) memory of exactly 32 bytes.
 void derive_subkey_into(KeyView master_key, std::uint64_t id, std::string_view context8,

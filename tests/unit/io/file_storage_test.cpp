@@ -13,6 +13,7 @@
 #include <string>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -160,14 +161,38 @@ TEST(FileStorage, SymbolicLinkIsRefused) {
 }
 
 TEST(FileStorage, PermissionDeniedIsAnIoError) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root ignores file permissions";
   TempDir dir;
   const auto path = dir / "locked";
   write_file(path, bytes_of("data"));
   std::filesystem::permissions(path, std::filesystem::perms::owner_read);
-  const Error error = error_from([&] { open_file_storage(path, LockMode::exclusive); });
-  EXPECT_EQ(error.code(), ErrorCode::io);
-  EXPECT_EQ(std::string(error.what()), path.string() + ": open failed: Permission denied");
+  const auto check = [&]() -> bool {
+    try {
+      open_file_storage(path, LockMode::exclusive);
+    } catch (const Error& error) {
+      return error.code() == ErrorCode::io &&
+             std::string(error.what()) == path.string() + ": open failed: Permission denied";
+    }
+    return false;
+  };
+  if (::geteuid() != 0) {
+    EXPECT_TRUE(check());
+    return;
+  }
+  // Root ignores file permissions: run the check in a child that has become "nobody" (the
+  // test's directory is the child's to read, as it would be its own).
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all |
+                                               std::filesystem::perms::others_read |
+                                               std::filesystem::perms::others_exec);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+    ::_exit(check() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "2 = could not drop privileges, 1 = wrong error";
 }
 
 TEST(FileStorage, SharedStorageRefusesToWrite) {

@@ -1,0 +1,1118 @@
+// The catalog (see catalog.hpp): schema version 1 and the rules that decide what is stored.
+//
+// DEDUP RULE (importers copy it into their FORMAT.md)
+//   Two records are the same message when their canonical keys are equal. The canonical key is
+//   a byte string of length-prefixed fields (each a 64-bit little-endian byte count, then the
+//   bytes; integers as 64-bit little-endian):
+//     "dmvault-dedup-1", platform, thread_id, then
+//     - when the platform gives the message an id:  'i', platform_message_id
+//     - otherwise: 'c', sender (display name), timestamp_ms, kind ("text", "media", ...), text,
+//       the number of attachments and the file name of each (the last '/'-separated component
+//       of its uri, so that an export whose folder layout changed still matches), then
+//       's' + the share link, or '-' when the message shares nothing.
+//   Within one import run, the n-th record with a given key gets the occurrence ordinal n
+//   (0, 1, 2 ...), and the ordinal is part of what is compared. So two genuinely identical
+//   messages of one export (same sender, second and text) are both kept; importing the same
+//   export again adds nothing; a newer export that overlaps an older one adds only the records
+//   the older one did not have (and the occurrences beyond those it had).
+//   Stored: messages.dedup_key = MurmurHash3_x64_128(canonical key) (16 bytes) followed by the
+//   ordinal (4 bytes, big-endian). The canonical key itself is not stored, since it repeats the
+//   whole text (and would again in the key's index): on a digest hit, the stored message's
+//   canonical key is rebuilt from its columns and compared byte for byte, and only an exact
+//   match is a duplicate. A digest collision therefore never merges two messages; it only
+//   costs a comparison. That is also why dedup_key is indexed but not UNIQUE: two different
+//   messages with colliding digests must both be storable.
+//   A duplicate changes nothing, except that information the new record adds is not lost:
+//   an attachment the stored message has without its file (no content id) gets the content id
+//   and size of the new record's attachment at the same position with the same file name, and
+//   reactions the stored message lacks (by actor and reaction) are added.
+//
+// MESSAGE IDS are in time order, so "newest first" is "highest id first":
+//   id = shifted_ms * 4096 + n, where shifted_ms = timestamp_ms + 2^41 (about 69.7 years, so
+//   dates back to 1900-04 keep their order; anything earlier is clamped to the first
+//   millisecond, anything after the year ~71000 to the last), and n is the first free slot of
+//   that millisecond. When all 4096 slots of a millisecond are taken, the message takes the
+//   first free slot of the following milliseconds: order is then exact to within the spill,
+//   which needs more than 4096 messages in one millisecond across the whole vault (e.g.
+//   thousands of records without a time, all at 0).
+//
+// CONVERSATIONS are keyed by (platform, thread_id). The latest add_conversation sets the title
+// (every title seen is kept in conversation_titles with the first and last source that used
+// it), the participants accumulate, is_group is true once any export said so, and
+// still_participant is the latest export's value.
+//
+// FILES: one row per (source, path, content); the same path twice in one source with the same
+// bytes is one row, with different bytes two rows in the order added.
+//
+// FAILURES: an Error from add_* or finish_source may leave part of a record in the run's
+// transaction, so the run then refuses everything but abort_source (std::logic_error).
+//
+// SEARCH INDEX (built here, never at open): messages_fts (unicode61, diacritics removed) over
+// the text, sender, conversation title, share and attachment names, with the view
+// message_search as its external content (so snippets can be made); messages_trigram over the
+// text, with messages as its external content. Both use rowid = messages.id and are written in
+// add_message; a title change rewrites the conversation's rows of messages_fts.
+#include "catalog/catalog.hpp"
+
+#include "catalog/dedup_key.hpp"
+#include "catalog/match_fold.hpp"
+#include "catalog/sqlite_db.hpp"
+#include "dmvault/error.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string.h>  // explicit_bzero
+#include <unordered_map>
+#include <utility>
+
+namespace dmvault::catalog {
+
+namespace {
+
+constexpr std::int64_t kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  platform TEXT NOT NULL,
+  export_name TEXT NOT NULL,
+  imported_ms INTEGER NOT NULL,
+  tool_version TEXT NOT NULL,
+  files INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  messages_added INTEGER NOT NULL DEFAULT 0,
+  messages_duplicate INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE files (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  path TEXT NOT NULL,
+  content BLOB NOT NULL CHECK (length(content) = 32),
+  size INTEGER NOT NULL,
+  mtime INTEGER NOT NULL,
+  UNIQUE (source_id, path, content)
+);
+
+CREATE TABLE participants (
+  id INTEGER PRIMARY KEY,
+  platform TEXT NOT NULL,
+  platform_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  is_self INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (platform, platform_id, name)
+);
+
+CREATE TABLE conversations (
+  id INTEGER PRIMARY KEY,
+  platform TEXT NOT NULL,
+  thread_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  is_group INTEGER NOT NULL,
+  still_participant INTEGER NOT NULL,
+  source_path TEXT NOT NULL,
+  UNIQUE (platform, thread_id)
+);
+
+CREATE TABLE conversation_titles (
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+  title TEXT NOT NULL,
+  first_source_id INTEGER NOT NULL REFERENCES sources(id),
+  last_source_id INTEGER NOT NULL REFERENCES sources(id),
+  PRIMARY KEY (conversation_id, title)
+) WITHOUT ROWID;
+
+CREATE TABLE conversation_participants (
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+  participant_id INTEGER NOT NULL REFERENCES participants(id),
+  PRIMARY KEY (conversation_id, participant_id)
+) WITHOUT ROWID;
+
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+  sender TEXT NOT NULL,
+  sender_id TEXT NOT NULL,
+  timestamp_ms INTEGER NOT NULL,
+  local_time TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL,
+  platform_message_id TEXT NOT NULL,
+  reply_to TEXT NOT NULL,
+  edited INTEGER NOT NULL,
+  share_link TEXT,
+  share_text TEXT,
+  share_owner TEXT,
+  call_duration_s INTEGER,
+  raw TEXT NOT NULL,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  source_path TEXT NOT NULL,
+  dedup_key BLOB NOT NULL
+);
+CREATE INDEX messages_by_conversation ON messages(conversation_id);
+CREATE INDEX messages_by_dedup_key ON messages(dedup_key);
+
+CREATE TABLE attachments (
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  ordinal INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  uri TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_ms INTEGER,
+  content BLOB CHECK (content IS NULL OR length(content) = 32),
+  size INTEGER NOT NULL,
+  PRIMARY KEY (message_id, ordinal)
+) WITHOUT ROWID;
+CREATE INDEX attachments_by_content ON attachments(content) WHERE content IS NOT NULL;
+
+CREATE TABLE reactions (
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  actor TEXT NOT NULL,
+  reaction TEXT NOT NULL,
+  timestamp_ms INTEGER,
+  UNIQUE (message_id, actor, reaction)
+);
+
+CREATE VIEW message_search (id, conversation_id, text, sender, conversation, share,
+                            attachments) AS
+  SELECT m.id, m.conversation_id, m.text, m.sender, c.title,
+         trim(coalesce(m.share_text, '') || ' ' || coalesce(m.share_link, '') || ' ' ||
+              coalesce(m.share_owner, '')),
+         coalesce((SELECT group_concat(a.name, ' ') FROM attachments AS a
+                   WHERE a.message_id = m.id), '')
+  FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id;
+
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+  text, sender, conversation, share, attachments,
+  content = 'message_search', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2');
+
+CREATE VIRTUAL TABLE messages_trigram USING fts5(
+  text, content = 'messages', content_rowid = 'id', tokenize = 'trigram');
+)sql";
+
+// --- Message ids -----------------------------------------------------------------------------
+constexpr std::int64_t kSlotsPerMs = 4096;
+constexpr std::int64_t kEpochShiftMs = std::int64_t{1} << 41;
+// Half of the id space: leaves room for spills past the last millisecond without overflow.
+constexpr std::int64_t kMaxShiftedMs = std::numeric_limits<std::int64_t>::max() / kSlotsPerMs / 2;
+
+std::int64_t first_id_of(std::int64_t timestamp_ms) {
+  std::int64_t shifted = 0;
+  if (timestamp_ms <= -kEpochShiftMs) {
+    shifted = 0;
+  } else if (timestamp_ms >= kMaxShiftedMs - kEpochShiftMs) {
+    shifted = kMaxShiftedMs;
+  } else {
+    shifted = timestamp_ms + kEpochShiftMs;
+  }
+  return shifted * kSlotsPerMs;
+}
+
+// --- Small helpers ---------------------------------------------------------------------------
+
+// A std::string holding plaintext (a canonical key), wiped when it goes.
+struct WipedString {
+  std::string value;
+  ~WipedString() {
+    if (!value.empty()) explicit_bzero(value.data(), value.size());
+  }
+};
+
+std::span<const std::uint8_t> bytes_of(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+std::optional<ObjectId> object_id_of(std::span<const std::uint8_t> blob) {
+  if (blob.size() != ObjectId{}.size()) return std::nullopt;
+  ObjectId id{};
+  std::copy(blob.begin(), blob.end(), id.begin());
+  return id;
+}
+
+std::int64_t to_int64(std::uint64_t value) {
+  if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    throw std::invalid_argument("catalog: a count does not fit in 63 bits");
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+std::uint64_t to_uint64(std::int64_t value) {
+  return value < 0 ? 0 : static_cast<std::uint64_t>(value);
+}
+
+struct DigestHash {
+  std::size_t operator()(const Digest128& digest) const noexcept {
+    std::size_t h = 0;
+    std::memcpy(&h, digest.data(), sizeof h);
+    return h;
+  }
+};
+
+// "catalog: query failed: file is not a database" -> "file is not a database".
+std::string sqlite_detail(const Error& error) {
+  std::string_view what = error.what();
+  for (std::string_view prefix : {"catalog: ", "query failed: ", "preparing a query: "}) {
+    if (what.starts_with(prefix)) what.remove_prefix(prefix.size());
+  }
+  return std::string(what);
+}
+
+[[noreturn]] void damaged(std::string_view detail) {
+  throw Error(ErrorCode::corrupted, "catalog is damaged: " + std::string(detail));
+}
+
+// The columns of a ConversationSummary, shared by the list and the lookup by id. first/last
+// are the times of the conversation's first and last message by id (see MESSAGE IDS).
+#define DMVAULT_SUMMARY_SELECT                                                         \
+  "SELECT c.id, c.platform, c.thread_id, c.title, c.is_group,"                         \
+  " (SELECT count(*) FROM messages AS m WHERE m.conversation_id = c.id),"              \
+  " coalesce((SELECT m.timestamp_ms FROM messages AS m WHERE m.conversation_id = c.id" \
+  "           ORDER BY m.id LIMIT 1), 0),"                                             \
+  " coalesce((SELECT m.timestamp_ms FROM messages AS m WHERE m.conversation_id = c.id" \
+  "           ORDER BY m.id DESC LIMIT 1), 0) AS last_ms"                              \
+  " FROM conversations AS c"
+
+constexpr const char* kSummaryAll = DMVAULT_SUMMARY_SELECT " ORDER BY last_ms DESC, c.id";
+constexpr const char* kSummaryById = DMVAULT_SUMMARY_SELECT " WHERE c.id = ?1";
+#undef DMVAULT_SUMMARY_SELECT
+
+// The words index is written one row per statement, with the row's values read from its
+// content view first: FTS5 flushes its pending terms to new segments at every statement
+// savepoint, which SQLite opens for any multi-row write (INSERT ... SELECT) in a transaction,
+// so writing row by row keeps an import's terms in memory until commit. Reading the values
+// from the view makes the index hold exactly what the view shows (and what 'delete' must
+// repeat).
+constexpr const char* kFtsValues =
+    "SELECT id, text, sender, conversation, share, attachments FROM message_search";
+constexpr const char* kFtsWrite =
+    "INSERT INTO messages_fts(messages_fts, rowid, text, sender, conversation, share,"
+    " attachments) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char* kFtsAdd =
+    "INSERT INTO messages_fts(rowid, text, sender, conversation, share, attachments)"
+    " VALUES (?2, ?3, ?4, ?5, ?6, ?7)";
+
+}  // namespace
+
+class Catalog::Impl {
+ public:
+  explicit Impl(sql::Database db) : m_db(std::move(db)) {}
+
+  sql::Database m_db;
+  std::int64_t m_active_source = 0;  // 0: no import run
+  // Occurrences of each canonical key so far in this run (keyed by digest: a collision only
+  // shifts an ordinal, which the exact comparison then tells apart).
+  std::unordered_map<Digest128, std::uint32_t, DigestHash> m_occurrences;
+  struct CachedConversation {
+    std::string platform;
+    std::string thread_id;
+    std::int64_t id = 0;
+  };
+  std::optional<CachedConversation> m_last_conversation;
+
+  // Set when an add_* call failed part-way: the run's transaction may hold half of a record,
+  // so the run can only be aborted. (Savepoints around each record would make a failure
+  // local, but every savepoint makes FTS5 flush its pending terms to a new segment, which
+  // multiplies the cost of an import several times.)
+  bool m_run_failed = false;
+
+  void require_run(std::int64_t source_id, const char* operation) const {
+    if (m_active_source == 0 || source_id != m_active_source) {
+      throw std::logic_error(std::string("catalog: ") + operation +
+                             " outside its import run (begin_source)");
+    }
+    if (m_run_failed) {
+      throw std::logic_error(std::string("catalog: ") + operation +
+                             " after a failure in the same import run (abort_source)");
+    }
+  }
+
+  // Runs one step of an import run; a failure leaves the run only abortable.
+  template <typename F>
+  auto run_step(F&& step) -> decltype(step()) {
+    try {
+      return step();
+    } catch (...) {
+      m_run_failed = true;
+      m_last_conversation.reset();  // it may name a conversation the abort will roll back
+      throw;
+    }
+  }
+
+  void end_run() {
+    m_active_source = 0;
+    m_run_failed = false;
+    m_occurrences.clear();
+    m_last_conversation.reset();
+  }
+
+  std::optional<std::int64_t> find_conversation_id(const std::string& platform,
+                                                   const std::string& thread_id) {
+    if (m_last_conversation && m_last_conversation->platform == platform &&
+        m_last_conversation->thread_id == thread_id) {
+      return m_last_conversation->id;
+    }
+    auto q = m_db.query("SELECT id FROM conversations WHERE platform = ?1 AND thread_id = ?2");
+    q->bind_text(1, platform);
+    q->bind_text(2, thread_id);
+    if (!q->step()) return std::nullopt;
+    const std::int64_t id = q->column_int(0);
+    m_last_conversation = CachedConversation{platform, thread_id, id};
+    return id;
+  }
+
+  // A message for a conversation that was never announced still gets one (titled with its
+  // thread id), so that nothing is dropped; importers announce conversations first.
+  std::int64_t conversation_id_for(std::int64_t source_id, const std::string& platform,
+                                   const std::string& thread_id) {
+    if (auto id = find_conversation_id(platform, thread_id)) return *id;
+    Conversation conversation;
+    conversation.platform = platform;
+    conversation.thread_id = thread_id;
+    conversation.title = thread_id;
+    add_conversation(source_id, conversation);
+    return *find_conversation_id(platform, thread_id);
+  }
+
+  // Copies the message_search rows chosen by `select` (bound to `key`) into messages_fts, as
+  // new rows or, with `remove`, as 'delete' commands.
+  void write_fts_rows(const std::string& select, std::int64_t key, bool remove) {
+    auto rows = m_db.query(select);
+    rows->bind_int(1, key);
+    while (rows->step()) {
+      auto q = m_db.query(remove ? kFtsWrite : kFtsAdd);
+      if (remove) q->bind_text(1, "delete");
+      q->bind_int(2, rows->column_int(0));
+      for (int column = 1; column <= 5; ++column) {
+        q->bind_text(column + 2, rows->column_text(column));
+      }
+      q->run();
+    }
+  }
+
+  void index_message(std::int64_t id) {
+    static const std::string select = std::string(kFtsValues) + " WHERE id = ?1";
+    write_fts_rows(select, id, false);
+  }
+
+  // A title is indexed with every message: a rename rewrites the conversation's rows.
+  void reindex_conversation(std::int64_t conversation_id, bool remove) {
+    static const std::string select = std::string(kFtsValues) + " WHERE conversation_id = ?1";
+    write_fts_rows(select, conversation_id, remove);
+  }
+
+  void add_conversation(std::int64_t source_id, const Conversation& conversation) {
+    std::optional<std::int64_t> id =
+        find_conversation_id(conversation.platform, conversation.thread_id);
+    if (!id) {
+      auto q = m_db.query(
+          "INSERT INTO conversations(platform, thread_id, title, is_group, still_participant,"
+          " source_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      q->bind_text(1, conversation.platform);
+      q->bind_text(2, conversation.thread_id);
+      q->bind_text(3, conversation.title);
+      q->bind_int(4, conversation.is_group ? 1 : 0);
+      q->bind_int(5, conversation.still_participant ? 1 : 0);
+      q->bind_text(6, conversation.source_path);
+      q->run();
+      id = m_db.last_insert_rowid();
+    } else {
+      std::string title;
+      {
+        auto q = m_db.query("SELECT title FROM conversations WHERE id = ?1");
+        q->bind_int(1, *id);
+        if (q->step()) title = q->column_text(0);
+      }
+      const bool renamed = title != conversation.title;
+      if (renamed) reindex_conversation(*id, true);
+      {
+        auto q = m_db.query(
+            "UPDATE conversations SET title = ?2, is_group = (is_group OR ?3),"
+            " still_participant = ?4, source_path = ?5 WHERE id = ?1");
+        q->bind_int(1, *id);
+        q->bind_text(2, conversation.title);
+        q->bind_int(3, conversation.is_group ? 1 : 0);
+        q->bind_int(4, conversation.still_participant ? 1 : 0);
+        q->bind_text(5, conversation.source_path);
+        q->run();
+      }
+      if (renamed) reindex_conversation(*id, false);
+    }
+    {
+      auto q = m_db.query(
+          "INSERT INTO conversation_titles(conversation_id, title, first_source_id,"
+          " last_source_id) VALUES (?1, ?2, ?3, ?3)"
+          " ON CONFLICT (conversation_id, title) DO UPDATE SET last_source_id = ?3");
+      q->bind_int(1, *id);
+      q->bind_text(2, conversation.title);
+      q->bind_int(3, source_id);
+      q->run();
+    }
+    for (const Participant& participant : conversation.participants) {
+      std::int64_t participant_id = 0;
+      {
+        auto q = m_db.query(
+            "INSERT INTO participants(platform, platform_id, name, is_self)"
+            " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (platform, platform_id, name)"
+            " DO UPDATE SET is_self = max(is_self, excluded.is_self) RETURNING id");
+        q->bind_text(1, conversation.platform);
+        q->bind_text(2, participant.platform_id);
+        q->bind_text(3, participant.name);
+        q->bind_int(4, participant.is_self ? 1 : 0);
+        if (!q->step()) throw Error(ErrorCode::corrupted, "catalog: a participant was not stored");
+        participant_id = q->column_int(0);
+        q->run();  // RETURNING statements complete their write when stepped to the end
+      }
+      auto q = m_db.query(
+          "INSERT OR IGNORE INTO conversation_participants(conversation_id, participant_id)"
+          " VALUES (?1, ?2)");
+      q->bind_int(1, *id);
+      q->bind_int(2, participant_id);
+      q->run();
+    }
+  }
+
+  std::int64_t allocate_message_id(std::int64_t timestamp_ms) {
+    // Slots of a millisecond are taken in order and never freed, so the first free one follows
+    // the highest taken one.
+    std::int64_t first = first_id_of(timestamp_ms);
+    for (;;) {
+      const std::int64_t last = first + kSlotsPerMs - 1;
+      auto q = m_db.query("SELECT max(id) FROM messages WHERE id BETWEEN ?1 AND ?2");
+      q->bind_int(1, first);
+      q->bind_int(2, last);
+      if (!q->step() || q->is_null(0)) return first;
+      const std::int64_t taken = q->column_int(0);
+      if (taken < last) return taken + 1;
+      first += kSlotsPerMs;
+    }
+  }
+
+  // The stored message whose key is `key` and whose canonical key equals `canonical`.
+  std::optional<std::int64_t> find_duplicate(std::span<const std::uint8_t> key,
+                                             std::string_view canonical) {
+    struct Candidate {
+      std::int64_t id;
+      std::string platform, thread_id, platform_message_id, sender, kind, text;
+      std::int64_t timestamp_ms;
+      std::optional<std::string> share_link;
+    };
+    std::vector<Candidate> candidates;
+    {
+      auto q = m_db.query(
+          "SELECT m.id, c.platform, c.thread_id, m.platform_message_id, m.sender, m.kind,"
+          " m.text, m.timestamp_ms, m.share_link FROM messages AS m"
+          " JOIN conversations AS c ON c.id = m.conversation_id WHERE m.dedup_key = ?1");
+      q->bind_blob(1, key);
+      while (q->step()) {
+        candidates.push_back(Candidate{
+            q->column_int(0), q->column_text(1), q->column_text(2), q->column_text(3),
+            q->column_text(4), q->column_text(5), q->column_text(6), q->column_int(7),
+            q->is_null(8) ? std::nullopt : std::optional<std::string>(q->column_text(8))});
+      }
+    }
+    for (Candidate& candidate : candidates) {
+      std::vector<std::string> uris;
+      if (candidate.platform_message_id.empty()) {
+        auto q = m_db.query("SELECT uri FROM attachments WHERE message_id = ?1 ORDER BY ordinal");
+        q->bind_int(1, candidate.id);
+        while (q->step()) uris.push_back(q->column_text(0));
+      }
+      DedupFields fields{candidate.platform,
+                         candidate.thread_id,
+                         candidate.platform_message_id,
+                         candidate.sender,
+                         candidate.timestamp_ms,
+                         candidate.kind,
+                         candidate.text,
+                         {},
+                         std::nullopt};
+      for (const std::string& uri : uris) fields.attachment_uris.push_back(uri);
+      if (candidate.share_link) fields.share_link = *candidate.share_link;
+      WipedString stored{canonical_key(fields)};
+      explicit_bzero(candidate.text.data(), candidate.text.size());
+      if (stored.value == canonical) return candidate.id;
+    }
+    return std::nullopt;
+  }
+
+  void add_reactions(std::int64_t message_id, const std::vector<Reaction>& reactions) {
+    for (const Reaction& reaction : reactions) {
+      auto q = m_db.query(
+          "INSERT OR IGNORE INTO reactions(message_id, actor, reaction, timestamp_ms)"
+          " VALUES (?1, ?2, ?3, ?4)");
+      q->bind_int(1, message_id);
+      q->bind_text(2, reaction.actor);
+      q->bind_text(3, reaction.reaction);
+      q->bind_optional_int(4, reaction.timestamp_ms);
+      q->run();
+    }
+  }
+
+  void merge_into_duplicate(std::int64_t message_id, const Message& message,
+                            const std::vector<ResolvedAttachment>& resolved) {
+    struct Stored {
+      std::int64_t ordinal;
+      std::string uri;
+      bool has_content;
+    };
+    std::vector<Stored> stored;
+    {
+      auto q = m_db.query(
+          "SELECT ordinal, uri, content IS NOT NULL FROM attachments WHERE message_id = ?1"
+          " ORDER BY ordinal");
+      q->bind_int(1, message_id);
+      while (q->step())
+        stored.push_back({q->column_int(0), q->column_text(1), q->column_int(2) != 0});
+    }
+    for (const Stored& attachment : stored) {
+      if (attachment.has_content || attachment.ordinal < 0) continue;
+      const auto index = static_cast<std::size_t>(attachment.ordinal);
+      if (index >= resolved.size() || !resolved[index].content) continue;
+      if (attachment_file_name(attachment.uri) !=
+          attachment_file_name(message.attachments[index].uri)) {
+        continue;
+      }
+      auto q = m_db.query(
+          "UPDATE attachments SET content = ?3, size = ?4 WHERE message_id = ?1 AND ordinal = ?2");
+      q->bind_int(1, message_id);
+      q->bind_int(2, attachment.ordinal);
+      q->bind_blob(3, *resolved[index].content);
+      q->bind_int(4, to_int64(resolved[index].size));
+      q->run();
+    }
+    add_reactions(message_id, message.reactions);
+  }
+
+  void insert_message(std::int64_t id, std::int64_t conversation_id, std::int64_t source_id,
+                      const Message& message, const std::vector<ResolvedAttachment>& resolved,
+                      std::span<const std::uint8_t> key) {
+    {
+      auto q = m_db.query(
+          "INSERT INTO messages(id, conversation_id, sender, sender_id, timestamp_ms, local_time,"
+          " kind, text, platform_message_id, reply_to, edited, share_link, share_text,"
+          " share_owner, call_duration_s, raw, source_id, source_path, dedup_key)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+          " ?18, ?19)");
+      q->bind_int(1, id);
+      q->bind_int(2, conversation_id);
+      q->bind_text(3, message.sender);
+      q->bind_text(4, message.sender_id);
+      q->bind_int(5, message.timestamp_ms);
+      q->bind_text(6, message.local_time);
+      q->bind_text(7, to_string(message.kind));
+      q->bind_text(8, message.text);
+      q->bind_text(9, message.platform_message_id);
+      q->bind_text(10, message.reply_to);
+      q->bind_int(11, message.edited ? 1 : 0);
+      if (message.share) {
+        q->bind_text(12, message.share->link);
+        q->bind_text(13, message.share->text);
+        q->bind_text(14, message.share->owner);
+      }  // else NULL: no share (a reset statement has every parameter NULL)
+      q->bind_optional_int(15, message.call_duration_s);
+      q->bind_text(16, message.raw);
+      q->bind_int(17, source_id);
+      q->bind_text(18, message.source_path);
+      q->bind_blob(19, key);
+      q->run();
+    }
+    for (std::size_t i = 0; i < message.attachments.size(); ++i) {
+      const Attachment& attachment = message.attachments[i];
+      auto q = m_db.query(
+          "INSERT INTO attachments(message_id, ordinal, kind, uri, name, created_ms, content,"
+          " size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      q->bind_int(1, id);
+      q->bind_int(2, static_cast<std::int64_t>(i));
+      q->bind_text(3, to_string(attachment.kind));
+      q->bind_text(4, attachment.uri);
+      q->bind_text(5, attachment.name);
+      q->bind_optional_int(6, attachment.created_ms);
+      if (resolved[i].content) q->bind_blob(7, *resolved[i].content);
+      q->bind_int(8, to_int64(resolved[i].size));
+      q->run();
+    }
+    add_reactions(id, message.reactions);
+    index_message(id);
+    {
+      auto q = m_db.query("INSERT INTO messages_trigram(rowid, text) VALUES (?1, ?2)");
+      q->bind_int(1, id);
+      q->bind_text(2, message.text);
+      q->run();
+    }
+  }
+
+  ConversationSummary summary_from(sql::Statement& row) {
+    ConversationSummary summary;
+    summary.id = row.column_int(0);
+    summary.platform = row.column_text(1);
+    summary.thread_id = row.column_text(2);
+    summary.title = row.column_text(3);
+    summary.is_group = row.column_int(4) != 0;
+    summary.messages = to_uint64(row.column_int(5));
+    summary.first_ms = row.column_int(6);
+    summary.last_ms = row.column_int(7);
+    return summary;
+  }
+
+  void fill_participants(ConversationSummary& summary) {
+    auto q = m_db.query(
+        "SELECT p.name FROM conversation_participants AS cp"
+        " JOIN participants AS p ON p.id = cp.participant_id"
+        " WHERE cp.conversation_id = ?1 ORDER BY p.id");
+    q->bind_int(1, summary.id);
+    while (q->step()) {
+      std::string name = q->column_text(0);
+      if (std::find(summary.participants.begin(), summary.participants.end(), name) ==
+          summary.participants.end()) {
+        summary.participants.push_back(std::move(name));
+      }
+    }
+  }
+
+  std::optional<ConversationSummary> summary_by_id(std::int64_t id) {
+    std::optional<ConversationSummary> summary;
+    {
+      auto q = m_db.query(kSummaryById);
+      q->bind_int(1, id);
+      if (q->step()) summary = summary_from(*q);
+    }
+    if (summary) fill_participants(*summary);
+    return summary;
+  }
+
+  MessageView message_view(std::int64_t id) {
+    MessageView view;
+    {
+      auto q = m_db.query(
+          "SELECT m.id, m.conversation_id, c.title, c.platform, m.sender, m.sender_id,"
+          " m.timestamp_ms, m.kind, m.text, m.reply_to, m.share_link, m.share_text,"
+          " m.share_owner FROM messages AS m JOIN conversations AS c"
+          " ON c.id = m.conversation_id WHERE m.id = ?1");
+      q->bind_int(1, id);
+      if (!q->step()) damaged("a message vanished while it was read");
+      view.message_id = q->column_int(0);
+      view.conversation_id = q->column_int(1);
+      view.conversation = q->column_text(2);
+      view.platform = q->column_text(3);
+      view.sender = q->column_text(4);
+      view.sender_id = q->column_text(5);
+      view.timestamp_ms = q->column_int(6);
+      view.kind = q->column_text(7);
+      view.text = q->column_text(8);
+      view.reply_to = q->column_text(9);
+      if (!q->is_null(10))
+        view.share = Share{q->column_text(10), q->column_text(11), q->column_text(12)};
+    }
+    {
+      auto q = m_db.query(
+          "SELECT kind, name, uri, size, content FROM attachments WHERE message_id = ?1"
+          " ORDER BY ordinal");
+      q->bind_int(1, id);
+      while (q->step()) {
+        AttachmentView attachment;
+        attachment.kind = q->column_text(0);
+        attachment.name = q->column_text(1);
+        attachment.uri = q->column_text(2);
+        attachment.size = to_uint64(q->column_int(3));
+        if (!q->is_null(4)) attachment.content = object_id_of(q->column_blob(4));
+        view.attachments.push_back(std::move(attachment));
+      }
+    }
+    {
+      auto q =
+          m_db.query("SELECT actor, reaction FROM reactions WHERE message_id = ?1 ORDER BY id");
+      q->bind_int(1, id);
+      while (q->step()) view.reactions.push_back({q->column_text(0), q->column_text(1)});
+    }
+    return view;
+  }
+
+  AddOutcome add_message(std::int64_t source_id, const std::string& platform,
+                         const std::string& thread_id, const Message& message,
+                         const std::vector<ResolvedAttachment>& resolved);
+
+  std::vector<std::int64_t> message_ids(std::int64_t conversation_id, const char* sql,
+                                        std::int64_t bound, std::size_t limit) {
+    std::vector<std::int64_t> ids;
+    auto q = m_db.query(sql);
+    q->bind_int(1, conversation_id);
+    q->bind_int(2, bound);
+    q->bind_int(3, limit == 0 ? -1 : to_int64(limit));
+    while (q->step()) ids.push_back(q->column_int(0));
+    return ids;
+  }
+};
+
+// --- Catalog ---------------------------------------------------------------------------------
+
+Catalog::Catalog(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Catalog::Catalog(Catalog&&) noexcept = default;
+Catalog& Catalog::operator=(Catalog&&) noexcept = default;
+Catalog::~Catalog() = default;  // closing the connection rolls back an unfinished run
+
+Catalog Catalog::create() {
+  sql::Database db = sql::Database::open();
+  db.exec("BEGIN");
+  db.exec(kSchema);
+  {
+    auto q = db.query("INSERT INTO meta(key, value) VALUES ('schema_version', ?1)");
+    q->bind_text(1, std::to_string(kSchemaVersion));
+    q->run();
+  }
+  db.exec("COMMIT");
+  return Catalog(std::make_unique<Impl>(std::move(db)));
+}
+
+Catalog Catalog::load(std::span<const std::uint8_t> image) {
+  // The 16-byte magic of an SQLite database file, NUL included.
+  constexpr char kMagic[] = "SQLite format 3";
+  if (image.size() < 512 || std::memcmp(image.data(), kMagic, sizeof kMagic) != 0) {
+    damaged("it is not an SQLite database");
+  }
+  std::optional<sql::Database> db;
+  std::string check;
+  std::string version;
+  try {
+    db.emplace(sql::Database::open(image));
+    check = db->query_text("PRAGMA quick_check(1)");
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::corrupted) throw;
+    damaged(sqlite_detail(error));
+  }
+  if (check != "ok") damaged(check.empty() ? "the integrity check failed" : check);
+  try {
+    version = db->query_text("SELECT value FROM meta WHERE key = 'schema_version'");
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::corrupted) throw;
+    damaged("it has no schema version");
+  }
+  std::int64_t number = 0;
+  const auto [end, ec] = std::from_chars(version.data(), version.data() + version.size(), number);
+  if (version.empty() || ec != std::errc() || end != version.data() + version.size() ||
+      number < 1) {
+    damaged("its schema version is not a number");
+  }
+  if (number > kSchemaVersion) {
+    // Exit status 7 ("needs a newer version", DESIGN §5), not 4: nothing is damaged.
+    throw Error(ErrorCode::not_a_vault,
+                "catalog schema version " + version + " is newer than this dmvault reads (" +
+                    std::to_string(kSchemaVersion) + ")",
+                "upgrade dmvault to read this vault");
+  }
+  return Catalog(std::make_unique<Impl>(std::move(*db)));
+}
+
+PlainBytes Catalog::serialize() {
+  if (m_impl->m_active_source != 0) {
+    throw std::logic_error("catalog: serialize during an import run");
+  }
+  return m_impl->m_db.serialize();
+}
+
+std::int64_t Catalog::begin_source(const SourceRecord& source) {
+  Impl& impl = *m_impl;
+  if (impl.m_active_source != 0) throw std::logic_error("catalog: an import run is in progress");
+  impl.end_run();
+  impl.m_db.exec("BEGIN");
+  try {
+    auto q = impl.m_db.query(
+        "INSERT INTO sources(platform, export_name, imported_ms, tool_version, files, bytes,"
+        " messages_added, messages_duplicate) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    q->bind_text(1, source.platform);
+    q->bind_text(2, source.export_name);
+    q->bind_int(3, source.imported_ms);
+    q->bind_text(4, source.tool_version);
+    q->bind_int(5, to_int64(source.files));
+    q->bind_int(6, to_int64(source.bytes));
+    q->bind_int(7, to_int64(source.messages_added));
+    q->bind_int(8, to_int64(source.messages_duplicate));
+    q->run();
+  } catch (...) {
+    impl.m_db.exec("ROLLBACK");
+    throw;
+  }
+  impl.m_active_source = impl.m_db.last_insert_rowid();
+  return impl.m_active_source;
+}
+
+void Catalog::add_file(std::int64_t source_id, const StoredFile& file) {
+  m_impl->require_run(source_id, "add_file");
+  m_impl->run_step([&] {
+    auto q = m_impl->m_db.query(
+        "INSERT OR IGNORE INTO files(source_id, path, content, size, mtime)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)");
+    q->bind_int(1, source_id);
+    q->bind_text(2, file.path);
+    q->bind_blob(3, file.content);
+    q->bind_int(4, to_int64(file.size));
+    q->bind_int(5, file.mtime_unix);
+    q->run();
+  });
+}
+
+void Catalog::add_conversation(std::int64_t source_id, const Conversation& conversation) {
+  m_impl->require_run(source_id, "add_conversation");
+  m_impl->run_step([&] { m_impl->add_conversation(source_id, conversation); });
+}
+
+AddOutcome Catalog::add_message(std::int64_t source_id, const std::string& platform,
+                                const std::string& thread_id, const Message& message,
+                                const std::vector<ResolvedAttachment>& resolved) {
+  Impl& impl = *m_impl;
+  impl.require_run(source_id, "add_message");
+  if (resolved.size() != message.attachments.size()) {
+    throw std::invalid_argument("catalog: add_message needs one resolution per attachment");
+  }
+  return impl.run_step(
+      [&] { return impl.add_message(source_id, platform, thread_id, message, resolved); });
+}
+
+AddOutcome Catalog::Impl::add_message(std::int64_t source_id, const std::string& platform,
+                                      const std::string& thread_id, const Message& message,
+                                      const std::vector<ResolvedAttachment>& resolved) {
+  const std::int64_t conversation_id = conversation_id_for(source_id, platform, thread_id);
+
+  DedupFields fields{platform,
+                     thread_id,
+                     message.platform_message_id,
+                     message.sender,
+                     message.timestamp_ms,
+                     to_string(message.kind),
+                     message.text,
+                     {},
+                     std::nullopt};
+  for (const Attachment& attachment : message.attachments) {
+    fields.attachment_uris.push_back(attachment.uri);
+  }
+  if (message.share) fields.share_link = message.share->link;
+  const WipedString canonical{canonical_key(fields)};
+  const Digest128 digest = murmur3_x64_128(bytes_of(canonical.value));
+  const std::uint32_t ordinal = m_occurrences[digest]++;
+  const auto key = stored_key(digest, ordinal);
+
+  AddOutcome outcome = AddOutcome::added;
+  if (const auto existing = find_duplicate(key, canonical.value)) {
+    merge_into_duplicate(*existing, message, resolved);
+    outcome = AddOutcome::duplicate;
+  } else {
+    const std::int64_t id = allocate_message_id(message.timestamp_ms);
+    insert_message(id, conversation_id, source_id, message, resolved, key);
+  }
+  return outcome;
+}
+
+void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) {
+  Impl& impl = *m_impl;
+  impl.require_run(source_id, "finish_source");
+  impl.run_step([&] {
+    auto q = impl.m_db.query(
+        "UPDATE sources SET files = ?2, bytes = ?3, messages_added = ?4,"
+        " messages_duplicate = ?5 WHERE id = ?1");
+    q->bind_int(1, source_id);
+    q->bind_int(2, to_int64(totals.files));
+    q->bind_int(3, to_int64(totals.bytes));
+    q->bind_int(4, to_int64(totals.messages_added));
+    q->bind_int(5, to_int64(totals.messages_duplicate));
+    q->run();
+  });
+  try {
+    impl.m_db.exec("COMMIT");
+  } catch (...) {
+    abort_source();
+    throw;
+  }
+  impl.end_run();
+}
+
+void Catalog::abort_source() {
+  Impl& impl = *m_impl;
+  if (impl.m_active_source == 0) return;
+  impl.end_run();
+  if (impl.m_db.in_transaction()) impl.m_db.exec("ROLLBACK");
+}
+
+Counts Catalog::counts() {
+  sql::Database& db = m_impl->m_db;
+  Counts counts;
+  {
+    auto q = db.query(
+        "SELECT (SELECT count(*) FROM conversations),"
+        " (SELECT count(*) FROM messages WHERE sender <> '' AND kind <> 'system'),"
+        " (SELECT count(*) FROM messages),"
+        " (SELECT count(*) FROM attachments),"
+        " (SELECT count(*) FROM sources)");
+    if (!q->step()) damaged("the counts could not be read");
+    counts.conversations = to_uint64(q->column_int(0));
+    counts.messages = to_uint64(q->column_int(1));
+    counts.system_messages = to_uint64(q->column_int(2)) - counts.messages;
+    counts.attachments = to_uint64(q->column_int(3));
+    counts.sources = to_uint64(q->column_int(4));
+  }
+  {
+    // One size per distinct file (the largest recorded, should two records disagree).
+    auto q = db.query(
+        "SELECT count(*), coalesce(sum(size), 0) FROM (SELECT max(size) AS size"
+        " FROM attachments WHERE content IS NOT NULL GROUP BY content)");
+    if (!q->step()) damaged("the counts could not be read");
+    counts.media_files = to_uint64(q->column_int(0));
+    counts.media_bytes = to_uint64(q->column_int(1));
+  }
+  return counts;
+}
+
+std::vector<SourceRecord> Catalog::sources() {
+  std::vector<SourceRecord> out;
+  auto q = m_impl->m_db.query(
+      "SELECT id, platform, export_name, imported_ms, tool_version, files, bytes,"
+      " messages_added, messages_duplicate FROM sources ORDER BY id");
+  while (q->step()) {
+    SourceRecord record;
+    record.id = q->column_int(0);
+    record.platform = q->column_text(1);
+    record.export_name = q->column_text(2);
+    record.imported_ms = q->column_int(3);
+    record.tool_version = q->column_text(4);
+    record.files = to_uint64(q->column_int(5));
+    record.bytes = to_uint64(q->column_int(6));
+    record.messages_added = to_uint64(q->column_int(7));
+    record.messages_duplicate = to_uint64(q->column_int(8));
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+std::vector<StoredFile> Catalog::files(std::int64_t source_id) {
+  std::vector<StoredFile> out;
+  auto q = m_impl->m_db.query(
+      "SELECT path, content, size, mtime FROM files WHERE source_id = ?1 ORDER BY id");
+  q->bind_int(1, source_id);
+  while (q->step()) {
+    StoredFile file;
+    file.path = q->column_text(0);
+    const auto content = object_id_of(q->column_blob(1));
+    if (!content) damaged("a stored file has no valid content id");
+    file.content = *content;
+    file.size = to_uint64(q->column_int(2));
+    file.mtime_unix = q->column_int(3);
+    out.push_back(std::move(file));
+  }
+  return out;
+}
+
+std::vector<ConversationSummary> Catalog::conversations() {
+  Impl& impl = *m_impl;
+  std::vector<ConversationSummary> out;
+  {
+    auto q = impl.m_db.query(kSummaryAll);
+    while (q->step()) out.push_back(impl.summary_from(*q));
+  }
+  for (ConversationSummary& summary : out) impl.fill_participants(summary);
+  return out;
+}
+
+std::optional<ConversationSummary> Catalog::find_conversation(const std::string& id_or_title) {
+  Impl& impl = *m_impl;
+  std::string_view wanted = id_or_title;
+  while (!wanted.empty() && wanted.front() == ' ') wanted.remove_prefix(1);
+  while (!wanted.empty() && wanted.back() == ' ') wanted.remove_suffix(1);
+  if (!wanted.empty() &&
+      std::all_of(wanted.begin(), wanted.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(wanted.data(), wanted.data() + wanted.size(), id);
+    if (ec == std::errc() && end == wanted.data() + wanted.size()) {
+      if (auto summary = impl.summary_by_id(id)) return summary;
+    }
+    // Not an id: a title made of digits ("2019") is still found below.
+  }
+  const std::string folded = fold_for_match(wanted);
+  if (folded.empty()) return std::nullopt;
+
+  struct Titled {
+    std::int64_t id;
+    std::string title;
+    std::string folded;
+  };
+  std::vector<Titled> all;
+  {
+    auto q = impl.m_db.query("SELECT id, title FROM conversations ORDER BY id");
+    while (q->step()) {
+      std::string title = q->column_text(1);
+      std::string title_folded = fold_for_match(title);
+      all.push_back({q->column_int(0), std::move(title), std::move(title_folded)});
+    }
+  }
+  const auto pick = [&](auto matches) -> std::optional<std::vector<const Titled*>> {
+    std::vector<const Titled*> found;
+    for (const Titled& t : all) {
+      if (matches(t.folded)) found.push_back(&t);
+    }
+    if (found.empty()) return std::nullopt;
+    return found;
+  };
+  std::optional<std::vector<const Titled*>> found =
+      pick([&](const std::string& t) { return t == folded; });
+  if (!found) found = pick([&](const std::string& t) { return t.starts_with(folded); });
+  if (!found) {
+    found = pick([&](const std::string& t) { return t.find(folded) != std::string::npos; });
+  }
+  if (!found) return std::nullopt;
+  if (found->size() == 1) return impl.summary_by_id(found->front()->id);
+
+  constexpr std::size_t kListed = 10;
+  std::string message = "several conversations match '" + id_or_title + "': ";
+  for (std::size_t i = 0; i < found->size() && i < kListed; ++i) {
+    if (i > 0) message += ", ";
+    message += (*found)[i]->title + " (id " + std::to_string((*found)[i]->id) + ")";
+  }
+  if (found->size() > kListed) {
+    message += " and " + std::to_string(found->size() - kListed) + " more";
+  }
+  throw Error(ErrorCode::usage, std::move(message), "use the id from 'dmvault list'");
+}
+
+std::vector<MessageView> Catalog::messages(std::int64_t conversation_id, std::size_t limit,
+                                           std::optional<std::int64_t> around_ms) {
+  Impl& impl = *m_impl;
+  std::vector<std::int64_t> ids;
+  if (!around_ms || limit == 0) {
+    ids = impl.message_ids(conversation_id,
+                           "SELECT id FROM messages WHERE conversation_id = ?1 AND id >= ?2"
+                           " ORDER BY id LIMIT ?3",
+                           std::numeric_limits<std::int64_t>::min(), limit);
+  } else {
+    // Up to `limit` on each side, then a window of `limit` centred on the time where both
+    // sides have enough, shifted toward the side that has more where one runs short.
+    const std::int64_t pivot = first_id_of(*around_ms);
+    std::vector<std::int64_t> before =
+        impl.message_ids(conversation_id,
+                         "SELECT id FROM messages WHERE conversation_id = ?1 AND id < ?2"
+                         " ORDER BY id DESC LIMIT ?3",
+                         pivot, limit);
+    std::vector<std::int64_t> after =
+        impl.message_ids(conversation_id,
+                         "SELECT id FROM messages WHERE conversation_id = ?1 AND id >= ?2"
+                         " ORDER BY id LIMIT ?3",
+                         pivot, limit);
+    std::size_t take_before = std::min(before.size(), limit / 2);
+    std::size_t take_after = std::min(after.size(), limit - take_before);
+    take_before = std::min(before.size(), limit - take_after);
+    ids.assign(before.rend() - static_cast<std::ptrdiff_t>(take_before), before.rend());
+    ids.insert(ids.end(), after.begin(), after.begin() + static_cast<std::ptrdiff_t>(take_after));
+  }
+  std::vector<MessageView> out;
+  out.reserve(ids.size());
+  for (const std::int64_t id : ids) out.push_back(impl.message_view(id));
+  return out;
+}
+
+}  // namespace dmvault::catalog

@@ -1,0 +1,46 @@
+// The message dedup key (the rule is described at the top of catalog.cpp).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dmvault::catalog {
+
+using Digest128 = std::array<std::uint8_t, 16>;
+
+// MurmurHash3_x64_128 (Austin Appleby's public-domain reference, SMHasher), with its 128-bit
+// result written as h1 then h2, each little-endian: the bytes the reference writes on x86-64.
+// Not cryptographic: a match is always confirmed by comparing the canonical keys themselves.
+Digest128 murmur3_x64_128(std::span<const std::uint8_t> data, std::uint32_t seed = 0);
+
+// The fields of a message that decide whether two records are the same message.
+struct DedupFields {
+  std::string_view platform;
+  std::string_view thread_id;
+  std::string_view platform_message_id;
+  std::string_view sender;
+  std::int64_t timestamp_ms = 0;
+  std::string_view kind;
+  std::string_view text;
+  std::vector<std::string_view> attachment_uris;
+  std::optional<std::string_view> share_link;
+};
+
+// The last '/'-separated component of an attachment uri: the part of the reference that stays
+// the same when an export's folder layout changes.
+std::string_view attachment_file_name(std::string_view uri);
+
+// The canonical byte string of `fields` (see catalog.cpp). Holds message text: wipe it after use.
+std::string canonical_key(const DedupFields& fields);
+
+// The stored key: the digest of the canonical key, then the occurrence ordinal (big-endian, so
+// keys of one message sort by occurrence).
+constexpr std::size_t kStoredKeySize = 20;
+std::array<std::uint8_t, kStoredKeySize> stored_key(const Digest128& digest, std::uint32_t ordinal);
+
+}  // namespace dmvault::catalog

@@ -1,0 +1,433 @@
+#include "catalog/sqlite_db.hpp"
+
+#include "dmvault/error.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string.h>  // explicit_bzero
+#include <utility>
+
+namespace dmvault::catalog::sql {
+
+namespace {
+
+// --- The zeroing allocator ------------------------------------------------------------------
+// Every block carries its size in a header so that free can wipe the whole block. The header is
+// as large as malloc's alignment so the pointer SQLite receives keeps that alignment.
+constexpr std::size_t kHeader = 16;
+static_assert(kHeader >= sizeof(std::size_t) && kHeader % alignof(std::max_align_t) == 0);
+
+std::size_t block_size(void* p) {
+  std::size_t size = 0;
+  std::memcpy(&size, static_cast<unsigned char*>(p) - kHeader, sizeof size);
+  return size;
+}
+
+void* zeroing_malloc(int n) {
+  if (n <= 0) return nullptr;
+  const auto size = static_cast<std::size_t>(n);
+  auto* block = static_cast<unsigned char*>(std::malloc(size + kHeader));
+  if (block == nullptr) return nullptr;
+  std::memcpy(block, &size, sizeof size);
+  return block + kHeader;
+}
+
+void zeroing_free(void* p) {
+  if (p == nullptr) return;
+  auto* block = static_cast<unsigned char*>(p) - kHeader;
+  explicit_bzero(block, block_size(p) + kHeader);
+  std::free(block);
+}
+
+// Never realloc in place: libc would free (unwiped) the old block when it moves it.
+void* zeroing_realloc(void* p, int n) {
+  if (p == nullptr) return zeroing_malloc(n);
+  if (n <= 0) {
+    zeroing_free(p);
+    return nullptr;
+  }
+  void* fresh = zeroing_malloc(n);
+  if (fresh == nullptr) return nullptr;  // the old block stays valid, as realloc promises
+  std::memcpy(fresh, p, std::min(block_size(p), static_cast<std::size_t>(n)));
+  zeroing_free(p);
+  return fresh;
+}
+
+int zeroing_size(void* p) { return p == nullptr ? 0 : static_cast<int>(block_size(p)); }
+int zeroing_roundup(int n) { return (n + 7) & ~7; }
+int zeroing_init(void*) { return SQLITE_OK; }
+void zeroing_shutdown(void*) {}
+
+sqlite3_mem_methods zeroing_methods = {zeroing_malloc,   zeroing_free,    zeroing_realloc,
+                                       zeroing_size,     zeroing_roundup, zeroing_init,
+                                       zeroing_shutdown, nullptr};
+
+// --- The no-file VFS ------------------------------------------------------------------------
+// Refuses every file; time, randomness and sleep come from the platform's default VFS.
+constexpr const char* kVfsName = "dmvault-nofile";
+
+sqlite3_vfs* base_vfs(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
+
+int nofile_open(sqlite3_vfs*, sqlite3_filename, sqlite3_file* file, int, int*) {
+  file->pMethods = nullptr;
+  return SQLITE_CANTOPEN;
+}
+int nofile_delete(sqlite3_vfs*, const char*, int) { return SQLITE_IOERR_DELETE; }
+int nofile_access(sqlite3_vfs*, const char*, int, int* result) {
+  *result = 0;
+  return SQLITE_OK;
+}
+int nofile_full_pathname(sqlite3_vfs*, const char* name, int size, char* out) {
+  if (size <= 0) return SQLITE_CANTOPEN;
+  sqlite3_snprintf(size, out, "%s", name);
+  return SQLITE_OK;
+}
+void* nofile_dlopen(sqlite3_vfs*, const char*) { return nullptr; }
+void nofile_dlerror(sqlite3_vfs*, int size, char* out) {
+  if (size > 0) sqlite3_snprintf(size, out, "%s", "extensions are disabled");
+}
+void (*nofile_dlsym(sqlite3_vfs*, void*, const char*))(void) { return nullptr; }
+void nofile_dlclose(sqlite3_vfs*, void*) {}
+int nofile_randomness(sqlite3_vfs* vfs, int size, char* out) {
+  return base_vfs(vfs)->xRandomness(base_vfs(vfs), size, out);
+}
+int nofile_sleep(sqlite3_vfs* vfs, int microseconds) {
+  return base_vfs(vfs)->xSleep(base_vfs(vfs), microseconds);
+}
+int nofile_current_time(sqlite3_vfs* vfs, double* now) {
+  return base_vfs(vfs)->xCurrentTime(base_vfs(vfs), now);
+}
+int nofile_last_error(sqlite3_vfs*, int size, char* out) {
+  if (size > 0) out[0] = '\0';
+  return 0;
+}
+int nofile_current_time64(sqlite3_vfs* vfs, sqlite3_int64* now) {
+  sqlite3_vfs* base = base_vfs(vfs);
+  if (base->iVersion >= 2 && base->xCurrentTimeInt64 != nullptr) {
+    return base->xCurrentTimeInt64(base, now);
+  }
+  double days = 0;
+  const int rc = base->xCurrentTime(base, &days);
+  *now = static_cast<sqlite3_int64>(days * 86'400'000.0);
+  return rc;
+}
+
+sqlite3_vfs nofile_vfs = {2,
+                          sizeof(sqlite3_file),
+                          512,
+                          nullptr,
+                          kVfsName,
+                          nullptr,
+                          nofile_open,
+                          nofile_delete,
+                          nofile_access,
+                          nofile_full_pathname,
+                          nofile_dlopen,
+                          nofile_dlerror,
+                          nofile_dlsym,
+                          nofile_dlclose,
+                          nofile_randomness,
+                          nofile_sleep,
+                          nofile_current_time,
+                          nofile_last_error,
+                          nofile_current_time64,
+                          nullptr,
+                          nullptr,
+                          nullptr};
+
+bool g_zeroing = false;
+int g_init_rc = SQLITE_OK;
+
+void initialize_once() {
+  // Refused with SQLITE_MISUSE when SQLite is already initialised: see the header.
+  g_zeroing = sqlite3_config(SQLITE_CONFIG_MALLOC, &zeroing_methods) == SQLITE_OK;
+  if (g_zeroing) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  g_init_rc = sqlite3_initialize();
+  if (g_init_rc != SQLITE_OK) return;
+  sqlite3_vfs* base = sqlite3_vfs_find(nullptr);
+  if (base == nullptr) {
+    g_init_rc = SQLITE_ERROR;
+    return;
+  }
+  nofile_vfs.pAppData = base;
+  g_init_rc = sqlite3_vfs_register(&nofile_vfs, 0);
+}
+
+bool is_io_failure(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_NOMEM:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_TOOBIG:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The Database's connection settings; fail closed when one does not hold.
+void harden_connection(sqlite3* db) {
+  struct Setting {
+    int op;
+    int value;
+  };
+  constexpr Setting kSettings[] = {
+      {SQLITE_DBCONFIG_DEFENSIVE, 1},
+      {SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0},
+      {SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0},
+      // The catalog uses no trigger; one in a loaded image would run our writes through it.
+      {SQLITE_DBCONFIG_ENABLE_TRIGGER, 0},
+  };
+  for (const Setting& setting : kSettings) {
+    int now = -1;
+    const int rc = sqlite3_db_config(db, setting.op, setting.value, &now);
+    if (rc != SQLITE_OK) fail(db, rc, "configuring the catalog database");
+    if (now != setting.value) {
+      throw Error(ErrorCode::io, "catalog: SQLite refused a hardening setting");
+    }
+  }
+  sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+}
+
+}  // namespace
+
+bool initialize() {
+  static std::once_flag once;
+  std::call_once(once, initialize_once);
+  if (g_init_rc != SQLITE_OK) {
+    throw Error(ErrorCode::io,
+                std::string("catalog: cannot initialise SQLite: ") + sqlite3_errstr(g_init_rc));
+  }
+  return g_zeroing;
+}
+
+void fail(sqlite3* db, int rc, std::string_view what) {
+  std::string message = "catalog: ";
+  message += what;
+  message += ": ";
+  message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw Error(is_io_failure(rc) ? ErrorCode::io : ErrorCode::corrupted, std::move(message));
+}
+
+// --- Statement ------------------------------------------------------------------------------
+
+Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
+  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(m_stmt);
+    m_stmt = nullptr;
+    fail(db, rc, "preparing a query");
+  }
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : m_db(std::exchange(other.m_db, nullptr)), m_stmt(std::exchange(other.m_stmt, nullptr)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(m_stmt);
+    m_db = std::exchange(other.m_db, nullptr);
+    m_stmt = std::exchange(other.m_stmt, nullptr);
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(m_stmt); }
+
+void Statement::bind_int(int index, std::int64_t value) {
+  const int rc = sqlite3_bind_int64(m_stmt, index, value);
+  if (rc != SQLITE_OK) fail(m_db, rc, "binding a query parameter");
+}
+
+void Statement::bind_optional_int(int index, std::optional<std::int64_t> value) {
+  if (value) {
+    bind_int(index, *value);
+  } else {
+    bind_null(index);
+  }
+}
+
+void Statement::bind_text(int index, std::string_view value) {
+  // A null pointer would bind SQL NULL, not an empty string.
+  const char* data = value.empty() ? "" : value.data();
+  const int rc =
+      sqlite3_bind_text64(m_stmt, index, data, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) fail(m_db, rc, "binding a query parameter");
+}
+
+void Statement::bind_optional_text(int index, const std::optional<std::string>& value) {
+  if (value) {
+    bind_text(index, *value);
+  } else {
+    bind_null(index);
+  }
+}
+
+void Statement::bind_blob(int index, std::span<const std::uint8_t> value) {
+  const int rc = value.empty() ? sqlite3_bind_zeroblob(m_stmt, index, 0)
+                               : sqlite3_bind_blob64(m_stmt, index, value.data(), value.size(),
+                                                     SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) fail(m_db, rc, "binding a query parameter");
+}
+
+void Statement::bind_null(int index) {
+  const int rc = sqlite3_bind_null(m_stmt, index);
+  if (rc != SQLITE_OK) fail(m_db, rc, "binding a query parameter");
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(m_stmt);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(m_db, rc, "query failed");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+void Statement::reset() noexcept {
+  sqlite3_reset(m_stmt);
+  sqlite3_clear_bindings(m_stmt);
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::column_int(int column) const {
+  return sqlite3_column_int64(m_stmt, column);
+}
+
+std::string Statement::column_text(int column) const {
+  const unsigned char* text = sqlite3_column_text(m_stmt, column);
+  if (text == nullptr) return {};
+  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column));
+  return {reinterpret_cast<const char*>(text), size};
+}
+
+std::span<const std::uint8_t> Statement::column_blob(int column) const {
+  const void* blob = sqlite3_column_blob(m_stmt, column);
+  if (blob == nullptr) return {};
+  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column));
+  return {static_cast<const std::uint8_t*>(blob), size};
+}
+
+// --- Database -------------------------------------------------------------------------------
+
+Database Database::open(std::optional<std::span<const std::uint8_t>> image) {
+  initialize();
+  sqlite3* handle = nullptr;
+  const int flags = SQLITE_OPEN_MEMORY | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  const int rc = sqlite3_open_v2(":memory:", &handle, flags, kVfsName);
+  if (rc != SQLITE_OK) {
+    // Even a failed open returns a handle (for its message) unless memory ran out.
+    std::string message = "catalog: cannot open an in-memory database: ";
+    message += handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
+    sqlite3_close_v2(handle);
+    throw Error(ErrorCode::io, std::move(message));
+  }
+  Database db(handle);
+  harden_connection(handle);
+
+  if (image) {
+    if (image->empty()) throw Error(ErrorCode::corrupted, "catalog is damaged: it is empty");
+    // SQLite owns (and, through the zeroing allocator, wipes) its copy; it may grow it.
+    auto* copy = static_cast<unsigned char*>(sqlite3_malloc64(image->size()));
+    if (copy == nullptr) throw Error(ErrorCode::io, "catalog: out of memory loading the catalog");
+    std::memcpy(copy, image->data(), image->size());
+    const auto size = static_cast<sqlite3_int64>(image->size());
+    const int drc = sqlite3_deserialize(
+        handle, "main", copy, size, size,
+        SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);  // frees on failure too
+    if (drc != SQLITE_OK) fail(handle, drc, "loading the catalog");
+  }
+
+  db.exec("PRAGMA temp_store=MEMORY; PRAGMA journal_mode=MEMORY; PRAGMA secure_delete=ON;");
+  if (db.query_text("PRAGMA temp_store") != "2" ||
+      db.query_text("PRAGMA journal_mode") != "memory" ||
+      db.query_text("PRAGMA secure_delete") != "1") {
+    throw Error(ErrorCode::io, "catalog: SQLite refused to keep its temporary data in memory");
+  }
+  return db;
+}
+
+Database::Database(Database&& other) noexcept
+    : m_db(std::exchange(other.m_db, nullptr)), m_cache(std::move(other.m_cache)) {
+  other.m_cache.clear();
+}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    close();
+    m_db = std::exchange(other.m_db, nullptr);
+    m_cache = std::move(other.m_cache);
+    other.m_cache.clear();
+  }
+  return *this;
+}
+
+Database::~Database() { close(); }
+
+void Database::close() noexcept {
+  m_cache.clear();  // statements first: they belong to the connection
+  if (m_db != nullptr) sqlite3_close_v2(m_db);
+  m_db = nullptr;
+}
+
+void Database::exec(const char* sql) {
+  const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) fail(m_db, rc, "query failed");
+}
+
+Query Database::query(std::string_view sql) {
+  auto it = m_cache.find(sql);
+  if (it == m_cache.end()) {
+    it = m_cache.emplace(sql, std::make_unique<Statement>(m_db, sql)).first;
+  }
+  return Query(*it->second);
+}
+
+std::string Database::query_text(const char* sql) {
+  Statement statement(m_db, sql);
+  return statement.step() ? statement.column_text(0) : std::string();
+}
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }
+
+std::int64_t Database::changes() const { return sqlite3_changes64(m_db); }
+
+bool Database::in_transaction() const { return sqlite3_get_autocommit(m_db) == 0; }
+
+PlainBytes Database::serialize() {
+  sqlite3_int64 size = 0;
+  // A deserialized (memdb) database hands out its own buffer; a fresh ":memory:" one only a copy.
+  if (const unsigned char* own = sqlite3_serialize(m_db, "main", &size, SQLITE_SERIALIZE_NOCOPY);
+      own != nullptr) {
+    PlainBytes out(static_cast<std::size_t>(size));
+    std::memcpy(out.data(), own, out.size());
+    return out;
+  }
+  unsigned char* copy = sqlite3_serialize(m_db, "main", &size, 0);
+  if (copy == nullptr || size < 0) {
+    sqlite3_free(copy);
+    throw Error(ErrorCode::io, "catalog: cannot serialize the catalog (out of memory)");
+  }
+  PlainBytes out(static_cast<std::size_t>(size));
+  std::memcpy(out.data(), copy, out.size());
+  explicit_bzero(copy, out.size());
+  sqlite3_free(copy);
+  return out;
+}
+
+}  // namespace dmvault::catalog::sql

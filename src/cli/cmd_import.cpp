@@ -1,0 +1,109 @@
+#include "cli/cmd_import.hpp"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "cli/common_options.hpp"
+#include "cli/display.hpp"
+#include "cli/vault_access.hpp"
+#include "dmvault/import.hpp"
+#include "util/json_writer.hpp"
+
+namespace dmvault::cli {
+
+namespace {
+
+// A one-line progress report on stderr, redrawn in place; only on a terminal.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : m_enabled(enabled) {}
+  ~Progress() {
+    if (m_drawn) std::cerr << "\r\033[K" << std::flush;
+  }
+  void update(std::uint64_t bytes, std::uint64_t files) {
+    if (!m_enabled) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (m_drawn && now - m_last < std::chrono::milliseconds(200)) return;
+    m_last = now;
+    m_drawn = true;
+    std::cerr << "\r\033[Kimporting: " << files << " files, " << format_bytes(bytes) << std::flush;
+  }
+
+ private:
+  bool m_enabled;
+  bool m_drawn = false;
+  std::chrono::steady_clock::time_point m_last;
+};
+
+void write_json(std::ostream& out, const ImportSummary& s) {
+  util::JsonWriter json(out);
+  json.begin_object();
+  json.field("platform", s.platform);
+  json.field("conversations", s.conversations);
+  json.field("messages_added", s.messages_added);
+  json.field("messages_duplicate", s.messages_duplicate);
+  json.field("attachments_added", s.attachments_added);
+  json.field("files", s.files);
+  json.field("bytes_read", s.bytes_read);
+  json.field("bytes_stored", s.bytes_stored);
+  json.field("warnings", s.warnings);
+  json.field("skipped_entries", s.skipped_entries);
+  json.end_object();
+  out << '\n';
+}
+
+}  // namespace
+
+CLI::App* add_import_command(CLI::App& app, ImportOptions& options) {
+  CLI::App* command =
+      app.add_subcommand("import", "Seal an export (zip, tar or folder; several parts) into a vault");
+  add_vault_argument(*command, options.vault);
+  command->add_option("export", options.exports, "The export: a zip, a tar or a folder")
+      ->required()
+      ->check(non_empty_argument());
+  command->add_option("--platform", options.platform,
+                      "Read the export as this platform's (default: detected)");
+  command->add_option("--timezone", options.timezone,
+                      "Zone of the local times some exports use, e.g. Europe/Lisbon");
+  command->add_option("--self", options.self_name, "Your name in exports that do not say it");
+  command->add_flag("--no-progress", options.no_progress, "Do not draw a progress line");
+  add_unlock_options(*command, options.unlock);
+  add_json_flag(*command, options.json);
+  return command;
+}
+
+int run_import(const ImportOptions& options, Context& context) {
+  Vault vault = open_vault(options.vault, options.unlock, Vault::Mode::write, context);
+  Progress progress(!options.no_progress && isatty(STDERR_FILENO) == 1);
+  ImportRequest request;
+  for (const auto& part : options.exports) request.parts.emplace_back(part);
+  request.platform = options.platform;
+  request.options.timezone = options.timezone;
+  request.options.self_name = options.self_name;
+  request.on_progress = [&progress](std::uint64_t bytes, std::uint64_t files) {
+    progress.update(bytes, files);
+  };
+  Output& output = context.output;
+  request.on_warning = [&output](const std::string& w) { output.warning(w); };
+  const ImportSummary summary = import_export(vault, request);
+  if (options.json) {
+    write_json(output.out(), summary);
+    return 0;
+  }
+  std::ostream& out = output.out();
+  out << "imported " << summary.platform << " export: " << summary.conversations
+      << " conversations, " << summary.messages_added << " new messages";
+  if (summary.messages_duplicate > 0) out << " (" << summary.messages_duplicate << " already stored)";
+  out << ", " << summary.attachments_added << " attachments\n";
+  out << "read " << summary.files << " files (" << format_bytes(summary.bytes_read)
+      << "), the vault grew by " << format_bytes(summary.bytes_stored) << '\n';
+  if (summary.warnings > 0) {
+    out << summary.warnings << " warnings (see above)\n";
+  }
+  return 0;
+}
+
+}  // namespace dmvault::cli

@@ -1,0 +1,30 @@
+// dmvault import VAULT EXPORT... [--platform P] [--timezone TZ] [--json]: seals an export.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/context.hpp"
+#include "cli/passphrase.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace dmvault::cli {
+
+struct ImportOptions {
+  std::string vault;
+  std::vector<std::string> exports;
+  std::string platform;
+  std::string timezone;
+  std::string self_name;
+  UnlockOptions unlock;
+  bool json = false;
+  bool no_progress = false;
+};
+
+CLI::App* add_import_command(CLI::App& app, ImportOptions& options);
+int run_import(const ImportOptions& options, Context& context);
+
+}  // namespace dmvault::cli

@@ -1,0 +1,16 @@
+// Where the catalog lives in a vault: the object named by the root "catalog".
+#pragma once
+
+#include "catalog/catalog.hpp"
+#include "dmvault/vault.hpp"
+
+namespace dmvault::import {
+
+inline constexpr const char* kCatalogRoot = "catalog";
+
+// The vault's catalog, or a new empty one when nothing was imported yet.
+catalog::Catalog load_catalog(const Vault& vault);
+// Seals the catalog into the vault and points the root at it (the caller commits).
+void store_catalog(Vault& vault, catalog::Catalog& catalog);
+
+}  // namespace dmvault::import

@@ -1,0 +1,227 @@
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "catalog/catalog.hpp"
+#include "dmvault/error.hpp"
+#include "dmvault/export_tree.hpp"
+#include "dmvault/import.hpp"
+#include "import/catalog_store.hpp"
+
+namespace dmvault {
+
+namespace {
+
+struct StoredEntry {
+  ObjectId id{};
+  std::uint64_t size = 0;
+  std::int64_t mtime = 0;
+};
+
+// The export's files as stored in the vault: importers read message files back from there, in
+// memory, so the archive is streamed only once.
+class VaultExportFiles final : public ExportFiles {
+ public:
+  VaultExportFiles(const Vault& vault, const std::map<std::string, StoredEntry>& stored)
+      : m_vault(vault), m_stored(stored) {
+    m_files.reserve(stored.size());
+    for (const auto& [path, entry] : stored) m_files.push_back({path, entry.size});
+  }
+  const std::vector<ExportFile>& files() const override { return m_files; }
+  bool exists(const std::string& path) const override { return m_stored.count(path) != 0; }
+  PlainBytes read(const std::string& path, std::uint64_t max_bytes) const override {
+    const auto it = m_stored.find(path);
+    if (it == m_stored.end()) {
+      throw Error(ErrorCode::bad_input, path + ": no such file in the export");
+    }
+    if (it->second.size > max_bytes) {
+      throw Error(ErrorCode::bad_input, path + ": file is too large to parse (" +
+                                            std::to_string(it->second.size) + " bytes)");
+    }
+    return m_vault.read(it->second.id);
+  }
+
+ private:
+  const Vault& m_vault;
+  const std::map<std::string, StoredEntry>& m_stored;
+  std::vector<ExportFile> m_files;
+};
+
+class CatalogSink final : public ImportSink {
+ public:
+  CatalogSink(catalog::Catalog& catalog, std::int64_t source_id, std::string platform,
+              const std::map<std::string, StoredEntry>& stored, ImportSummary& summary,
+              const std::function<void(const std::string&)>& on_warning)
+      : m_catalog(catalog),
+        m_source(source_id),
+        m_platform(std::move(platform)),
+        m_stored(stored),
+        m_summary(summary),
+        m_on_warning(on_warning) {}
+
+  void conversation(const Conversation& conversation) override {
+    m_catalog.add_conversation(m_source, conversation);
+    if (m_threads.insert(conversation.thread_id).second) ++m_summary.conversations;
+  }
+
+  void message(const std::string& thread_id, Message message) override {
+    if (!m_threads.count(thread_id)) {
+      throw std::logic_error("importer emitted a message before its conversation");
+    }
+    std::vector<catalog::ResolvedAttachment> resolved;
+    resolved.reserve(message.attachments.size());
+    for (const Attachment& a : message.attachments) {
+      catalog::ResolvedAttachment r;
+      if (auto it = m_stored.find(a.uri); it != m_stored.end()) {
+        r.content = it->second.id;
+        r.size = it->second.size;
+      }
+      resolved.push_back(r);
+    }
+    const auto outcome = m_catalog.add_message(m_source, m_platform, thread_id, message, resolved);
+    if (outcome == catalog::AddOutcome::added) {
+      ++m_summary.messages_added;
+      m_summary.attachments_added += message.attachments.size();
+    } else {
+      ++m_summary.messages_duplicate;
+    }
+  }
+
+  void warning(const std::string& path, const std::string& what) override {
+    ++m_summary.warnings;
+    if (m_on_warning) m_on_warning(path + ": " + what);
+  }
+
+ private:
+  catalog::Catalog& m_catalog;
+  std::int64_t m_source;
+  std::string m_platform;
+  const std::map<std::string, StoredEntry>& m_stored;
+  ImportSummary& m_summary;
+  const std::function<void(const std::string&)>& m_on_warning;
+  std::set<std::string> m_threads;
+};
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+const Importer& choose_importer(const std::vector<std::unique_ptr<Importer>>& importers,
+                                const ExportFiles& files, const ImportRequest& request,
+                                const std::string& export_name) {
+  std::string known;
+  for (const auto& importer : importers) {
+    known += (known.empty() ? "" : ", ") + importer->name();
+  }
+  if (!request.platform.empty()) {
+    for (const auto& importer : importers) {
+      if (importer->name() == request.platform) return *importer;
+    }
+    throw Error(ErrorCode::usage, "unknown platform '" + request.platform + "'",
+                "known platforms: " + known);
+  }
+  const Importer* best = nullptr;
+  int best_score = 0;
+  for (const auto& importer : importers) {
+    const int score = importer->detect(files);
+    if (score > best_score) {
+      best = importer.get();
+      best_score = score;
+    }
+  }
+  if (best == nullptr) {
+    throw Error(ErrorCode::bad_input,
+                export_name + ": not an export dmvault recognises (" +
+                    std::to_string(files.files().size()) + " files looked at)",
+                "dmvault reads: " + known + "; name one with --platform if you are sure");
+  }
+  return *best;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+ImportSummary import_export(Vault& vault, const ImportRequest& request) {
+  if (request.parts.empty()) throw Error(ErrorCode::usage, "no export given");
+  ImportSummary summary;
+  const std::uint64_t size_before = vault.info().vault_bytes;
+  ExportTree tree = ExportTree::open(request.parts);
+  const std::string export_name = joined(tree.part_names());
+
+  // 1. Every file, byte-exact. A later part holding the same path wins, as when a re-download
+  //    is given after the original.
+  std::map<std::string, StoredEntry> stored;
+  std::vector<std::uint8_t> buffer(1 << 20);
+  tree.visit([&](const ExportEntry& entry, EntryReader& reader) {
+    auto writer = vault.writer();
+    std::uint64_t size = 0;
+    for (;;) {
+      const std::size_t n = reader.read(buffer);
+      if (n == 0) break;
+      writer->write(std::span(buffer).first(n));
+      size += n;
+      summary.bytes_read += n;
+      if (request.on_progress && (summary.bytes_read & ~((std::uint64_t{1} << 24) - 1)) !=
+                                     ((summary.bytes_read - n) & ~((std::uint64_t{1} << 24) - 1))) {
+        request.on_progress(summary.bytes_read, summary.files);
+      }
+    }
+    stored[entry.path] = StoredEntry{writer->finish(), size, entry.mtime_unix};
+    ++summary.files;
+  });
+  std::fill(buffer.begin(), buffer.end(), std::uint8_t{0});
+  summary.skipped_entries = tree.skipped_count();
+  for (const SkippedEntry& skipped : tree.skipped()) {
+    ++summary.warnings;
+    if (request.on_warning) {
+      request.on_warning(skipped.part_name + ": " + skipped.path + ": skipped (" +
+                         skipped.reason + ")");
+    }
+  }
+  if (request.on_progress) request.on_progress(summary.bytes_read, summary.files);
+
+  // 2. The importer.
+  VaultExportFiles files(vault, stored);
+  const auto importers = all_importers();
+  const Importer& importer = choose_importer(importers, files, request, export_name);
+  summary.platform = importer.name();
+
+  // 3. The catalog, in one transaction with the commit.
+  catalog::Catalog catalog = import::load_catalog(vault);
+  catalog::SourceRecord source;
+  source.platform = importer.name();
+  source.export_name = export_name;
+  source.imported_ms = now_ms();
+  source.tool_version = DMVAULT_VERSION;
+  source.files = summary.files;
+  source.bytes = summary.bytes_read;
+  const std::int64_t source_id = catalog.begin_source(source);
+  for (const auto& [path, entry] : stored) {
+    catalog.add_file(source_id, catalog::StoredFile{path, entry.id, entry.size, entry.mtime});
+  }
+  CatalogSink sink(catalog, source_id, importer.name(), stored, summary, request.on_warning);
+  importer.import(files, sink, request.options);
+  // Nothing new (the same export again): keep the vault exactly as it was rather than seal
+  // another copy of an unchanged catalog.
+  if (summary.messages_added == 0 && !vault.has_staged_changes()) {
+    catalog.abort_source();
+    return summary;
+  }
+  source.messages_added = summary.messages_added;
+  source.messages_duplicate = summary.messages_duplicate;
+  catalog.finish_source(source_id, source);
+  import::store_catalog(vault, catalog);
+  vault.commit();
+  summary.bytes_stored = vault.info().vault_bytes - size_before;
+  return summary;
+}
+
+}  // namespace dmvault

@@ -1,0 +1,217 @@
+// The importer contract (include/dmvault/importer.hpp), checked on every registered importer.
+// Each importer provides a kit below that writes a minimal export of its format; a new importer
+// without a kit fails ConformanceTest.HasAKit until one is added.
+#include "common/format_text.hpp"
+#include "dmvault/error.hpp"
+#include "formats/importer_golden.hpp"
+#include "formats/memory_export.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <optional>
+
+namespace dmvault::test {
+namespace {
+
+struct ConformanceKit {
+  // An export with one conversation whose messages carry these texts, in this export order,
+  // all from one sender at one time (so equal texts make byte-identical records).
+  std::function<MemoryExport(const std::vector<std::string>& texts)> with_texts;
+  // The message file of that export: truncating it must fail the import.
+  std::string main_file;
+};
+
+std::string meta_escaped(std::string_view utf8) {
+  std::string out;
+  for (const char ch : utf8) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (b >= 0x80 || b < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", b);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+const std::string kInstagramFile =
+    "your_instagram_activity/messages/inbox/anaperez_17841400000000001/message_1.json";
+
+MemoryExport instagram_export(const std::vector<std::string>& texts) {
+  std::string json = "{\n  \"participants\": [{\"name\": \"" + meta_escaped("Ana Pérez") +
+                     "\"}, {\"name\": \"sam.k\"}],\n  \"messages\": [\n";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    json += "    {\"sender_name\": \"" + meta_escaped("Ana Pérez") +
+            "\", \"timestamp_ms\": 1717321402123, \"content\": \"" + meta_escaped(texts[i]) +
+            "\", \"is_geoblocked_for_viewer\": false}";
+    json += i + 1 < texts.size() ? ",\n" : "\n";
+  }
+  json += "  ],\n  \"title\": \"" + meta_escaped("Ana Pérez") +
+          "\",\n  \"is_still_participant\": true,\n  \"thread_path\": "
+          "\"inbox/anaperez_17841400000000001\",\n  \"magic_words\": []\n}\n";
+  MemoryExport e;
+  e.add(kInstagramFile, json);
+  return e;
+}
+
+std::optional<ConformanceKit> kit_for(const std::string& importer_name) {
+  if (importer_name == "instagram") return ConformanceKit{instagram_export, kInstagramFile};
+  return std::nullopt;
+}
+
+// Exports of other apps that no importer but their own may claim.
+std::vector<MemoryExport> foreign_exports() {
+  std::vector<MemoryExport> out(4);
+  out[0].add("WhatsApp Chat with Ana.txt",
+             "12/05/2024, 10:21 - Ana: café? 😀\n12/05/2024, 10:22 - Sam: ok\n");
+  out[1].add("signal-2024.txt", "random bytes \x01\x02\xFF");
+  out[2].add("notes/message_1.json", "{\"messages\": []}");
+  out[3].add("sms-20240101.xml",
+             "<?xml version='1.0'?><smses count=\"1\"><sms body=\"oi\" /></smses>");
+  return out;
+}
+
+class ConformanceTest : public ::testing::TestWithParam<std::size_t> {
+ protected:
+  void SetUp() override { m_importer = std::move(all_importers().at(GetParam())); }
+  Importer& importer() { return *m_importer; }
+  const ConformanceKit& kit() {
+    if (!m_kit) m_kit = kit_for(m_importer->name());
+    if (!m_kit) throw std::runtime_error("no conformance kit for " + m_importer->name());
+    return *m_kit;
+  }
+  RecordingSink import(const MemoryExport& files) {
+    RecordingSink sink;
+    importer().import(files, sink, {});
+    EXPECT_TRUE(sink.violations().empty()) << sink.violations().front();
+    return sink;
+  }
+
+ private:
+  std::unique_ptr<Importer> m_importer;
+  std::optional<ConformanceKit> m_kit;
+};
+
+TEST_P(ConformanceTest, HasAKitAndAStableName) {
+  EXPECT_TRUE(kit_for(importer().name()).has_value())
+      << "add a ConformanceKit for '" << importer().name() << "' in conformance_test.cpp";
+  const std::string name = importer().name();
+  EXPECT_FALSE(name.empty());
+  for (const char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
+  EXPECT_FALSE(importer().description().empty());
+}
+
+TEST_P(ConformanceTest, NamesAreUnique) {
+  const auto importers = all_importers();
+  for (std::size_t i = 0; i < importers.size(); ++i) {
+    if (i != GetParam()) {
+      EXPECT_NE(importers[i]->name(), importer().name());
+    }
+  }
+}
+
+TEST_P(ConformanceTest, EmptyExport) {
+  const MemoryExport empty;
+  EXPECT_EQ(importer().detect(empty), 0);
+  RecordingSink sink;
+  try {
+    importer().import(empty, sink, {});
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::bad_input) << e.what();
+  }
+  EXPECT_TRUE(sink.records().empty());
+}
+
+TEST_P(ConformanceTest, ForeignExportsAreNotClaimed) {
+  for (const MemoryExport& files : foreign_exports()) {
+    EXPECT_EQ(importer().detect(files), 0) << files.files().front().path;
+  }
+}
+
+TEST_P(ConformanceTest, DetectsItsOwnExport) {
+  EXPECT_GT(importer().detect(kit().with_texts({"oi"})), 0);
+}
+
+TEST_P(ConformanceTest, DetectNeverThrowsOnGarbage) {
+  MemoryExport files = kit().with_texts({"oi"});
+  files.add(kit().main_file, "\x00\xFF{[\"");
+  int score = -1;
+  EXPECT_NO_THROW(score = importer().detect(files));
+  EXPECT_GE(score, 0);
+  EXPECT_LE(score, 100);
+}
+
+TEST_P(ConformanceTest, TruncatedFileIsBadInputNamingIt) {
+  MemoryExport files = kit().with_texts({"primeira", "segunda", "terceira"});
+  const std::string whole = files.bytes(kit().main_file);
+  for (const std::size_t cut : {whole.size() / 2, whole.size() - 3, std::size_t{1}}) {
+    files.add(kit().main_file, whole.substr(0, cut));
+    RecordingSink sink;
+    try {
+      importer().import(files, sink, {});
+      ADD_FAILURE() << "accepted a file cut at byte " << cut;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::bad_input);
+      const std::string what = e.what();
+      EXPECT_EQ(what.rfind(kit().main_file + ":", 0), 0u) << what;
+      EXPECT_EQ(what.find("segunda"), std::string::npos) << "message text in an error";
+    }
+  }
+}
+
+TEST_P(ConformanceTest, NonBmpAndZwjEmojiSurviveIntact) {
+  const std::vector<std::string> texts = {"😀", "👨‍👩‍👧", "a😀b👍🏽c",
+                                          "🏳️‍🌈 café Ωμέγα 日本"};
+  const RecordingSink sink = import(kit().with_texts(texts));
+  const auto messages = sink.messages();
+  ASSERT_EQ(messages.size(), texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(messages[i].message.text, texts[i]);
+  }
+}
+
+TEST_P(ConformanceTest, DuplicatesAreEmittedTwice) {
+  const RecordingSink sink = import(kit().with_texts({"same", "same", "other"}));
+  const auto messages = sink.messages();
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].message.text, messages[1].message.text);
+  EXPECT_EQ(messages[0].message.sender, messages[1].message.sender);
+  EXPECT_EQ(messages[0].message.timestamp_ms, messages[1].message.timestamp_ms);
+  EXPECT_EQ(messages[0].message.raw, messages[1].message.raw);
+  EXPECT_EQ(messages[2].message.text, "other");
+}
+
+TEST_P(ConformanceTest, RecordsAreCompleteAndDeterministic) {
+  const MemoryExport files = kit().with_texts({"um", "dois", "Liked a message"});
+  const RecordingSink first = import(files);
+  const RecordingSink second = import(files);
+  EXPECT_EQ(to_jsonl(first), to_jsonl(second));
+  const auto conversations = first.conversations();
+  ASSERT_EQ(conversations.size(), 1u);
+  EXPECT_EQ(conversations[0].platform, importer().name());
+  EXPECT_FALSE(conversations[0].thread_id.empty());
+  for (const auto& r : first.messages()) {
+    EXPECT_EQ(r.thread_id, conversations[0].thread_id);
+    EXPECT_FALSE(r.message.raw.empty());
+    EXPECT_TRUE(files.exists(r.message.source_path)) << r.message.source_path;
+    EXPECT_TRUE(formats::is_valid_utf8(r.message.text));
+    EXPECT_TRUE(formats::is_nfc(r.message.text));
+    EXPECT_TRUE(formats::is_nfc(r.message.sender));
+    EXPECT_NE(r.message.timestamp_ms, 0);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllImporters, ConformanceTest,
+                         ::testing::Range(std::size_t{0}, all_importers().size()),
+                         [](const ::testing::TestParamInfo<std::size_t>& param_info) {
+                           return all_importers().at(param_info.param)->name();
+                         });
+
+}  // namespace
+}  // namespace dmvault::test

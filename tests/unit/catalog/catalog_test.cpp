@@ -1,0 +1,846 @@
+#include "catalog/catalog.hpp"
+
+#include "catalog/sqlite_db.hpp"
+#include "dmvault/error.hpp"
+#include "temp_dir_guard.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dmvault::catalog {
+namespace {
+
+constexpr const char* kPlatform = "instagram";
+
+ObjectId object(std::uint8_t fill) {
+  ObjectId id{};
+  id.fill(fill);
+  return id;
+}
+
+Conversation conversation(const std::string& thread, const std::string& title,
+                          std::vector<std::string> names = {"Ana", "Me"}) {
+  Conversation c;
+  c.platform = kPlatform;
+  c.thread_id = thread;
+  c.title = title;
+  c.is_group = names.size() > 2;
+  for (std::string& name : names) {
+    Participant p;
+    p.name = std::move(name);
+    p.is_self = p.name == "Me";
+    c.participants.push_back(std::move(p));
+  }
+  c.source_path = "messages/inbox/" + thread + "/message_1.json";
+  return c;
+}
+
+Message text_message(const std::string& sender, std::int64_t ms, const std::string& text) {
+  Message m;
+  m.sender = sender;
+  m.timestamp_ms = ms;
+  m.text = text;
+  m.raw = R"({"sender_name":")" + sender + R"("})";
+  m.source_path = "messages/inbox/t/message_1.json";
+  return m;
+}
+
+Message photo_message(const std::string& sender, std::int64_t ms, const std::string& uri) {
+  Message m = text_message(sender, ms, "");
+  m.kind = MessageKind::media;
+  Attachment a;
+  a.kind = AttachmentKind::photo;
+  a.uri = uri;
+  a.name = uri.substr(uri.find_last_of('/') + 1);
+  a.created_ms = ms;
+  m.attachments.push_back(a);
+  return m;
+}
+
+std::vector<ResolvedAttachment> unresolved(const Message& m) {
+  return std::vector<ResolvedAttachment>(m.attachments.size());
+}
+
+SourceRecord source_record(const std::string& name = "export.zip") {
+  SourceRecord s;
+  s.platform = kPlatform;
+  s.export_name = name;
+  s.imported_ms = 1'700'000'000'000;
+  s.tool_version = "0.1.0";
+  return s;
+}
+
+// One import run of `messages` into thread "t" (conversation "Trip"): how many were added.
+struct RunResult {
+  std::uint64_t added = 0;
+  std::uint64_t duplicate = 0;
+};
+RunResult import_run(Catalog& catalog, const std::vector<Message>& messages,
+                     const std::string& thread = "t", const std::string& title = "Trip") {
+  const std::int64_t source = catalog.begin_source(source_record());
+  catalog.add_conversation(source, conversation(thread, title));
+  RunResult result;
+  for (const Message& m : messages) {
+    const AddOutcome outcome = catalog.add_message(source, kPlatform, thread, m, unresolved(m));
+    (outcome == AddOutcome::added ? result.added : result.duplicate) += 1;
+  }
+  SourceRecord totals = source_record();
+  totals.messages_added = result.added;
+  totals.messages_duplicate = result.duplicate;
+  catalog.finish_source(source, totals);
+  return result;
+}
+
+std::vector<std::string> texts(const std::vector<MessageView>& views) {
+  std::vector<std::string> out;
+  for (const MessageView& v : views) out.push_back(v.text);
+  return out;
+}
+
+bool same_bytes(const PlainBytes& a, const PlainBytes& b) {
+  return a.size() == b.size() && std::equal(a.span().begin(), a.span().end(), b.span().begin());
+}
+
+// Rows of `sql` (one integer column) run on a copy of the catalog's image: the FTS tables are
+// not part of the catalog's API yet, so the tests look at what the catalog built.
+std::vector<std::int64_t> ids_where(Catalog& catalog, const char* sql) {
+  const PlainBytes image = catalog.serialize();
+  sql::Database db = sql::Database::open(image.span());
+  std::vector<std::int64_t> out;
+  auto q = db.query(sql);
+  while (q->step()) out.push_back(q->column_int(0));
+  return out;
+}
+
+// --- Round trip and counts -------------------------------------------------------------------
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  Catalog catalog = Catalog::create();
+};
+
+TEST_F(CatalogTest, NewCatalogIsEmpty) {
+  const Counts counts = catalog.counts();
+  EXPECT_EQ(counts.conversations, 0u);
+  EXPECT_EQ(counts.messages, 0u);
+  EXPECT_EQ(counts.sources, 0u);
+  EXPECT_TRUE(catalog.conversations().empty());
+  EXPECT_TRUE(catalog.sources().empty());
+}
+
+TEST_F(CatalogTest, RoundTripKeepsEverything) {
+  const std::int64_t source = catalog.begin_source(source_record("part1.zip, part2.zip"));
+  catalog.add_file(source, {"messages/inbox/t/message_1.json", object(1), 1234, 1'600'000'000});
+  catalog.add_file(source, {"messages/inbox/t/photos/1.jpg", object(2), 50'000, 1'600'000'001});
+  catalog.add_conversation(source, conversation("t", "Trip \xe2\x9c\x88", {"Ana", "Bo", "Me"}));
+
+  Message shared = text_message("Ana", 1'000, "look");
+  shared.kind = MessageKind::share;
+  shared.share = Share{"https://example.com/p/1", "a post", "someone"};
+  shared.reactions = {{"Bo", "\xe2\x9d\xa4", 1'500}, {"Me", "like", std::nullopt}};
+  shared.reply_to = "m0";
+  shared.sender_id = "ana.id";
+  Message photo = photo_message("Bo", 2'000, "messages/inbox/t/photos/1.jpg");
+  Message call = text_message("Me", 3'000, "");
+  call.kind = MessageKind::call;
+  call.call_duration_s = 60;
+  Message notice = text_message("", 4'000, "Ana named the group Trip");
+  notice.kind = MessageKind::system;
+
+  EXPECT_EQ(catalog.add_message(source, kPlatform, "t", shared, {}), AddOutcome::added);
+  EXPECT_EQ(catalog.add_message(source, kPlatform, "t", photo, {{object(2), 50'000}}),
+            AddOutcome::added);
+  EXPECT_EQ(catalog.add_message(source, kPlatform, "t", call, {}), AddOutcome::added);
+  EXPECT_EQ(catalog.add_message(source, kPlatform, "t", notice, {}), AddOutcome::added);
+  SourceRecord totals = source_record();
+  totals.files = 2;
+  totals.bytes = 51'234;
+  totals.messages_added = 4;
+  catalog.finish_source(source, totals);
+
+  const PlainBytes image = catalog.serialize();
+  Catalog loaded = Catalog::load(image.span());
+
+  // The loaded catalog serializes to the same bytes, and reads the same.
+  EXPECT_TRUE(same_bytes(loaded.serialize(), image));
+
+  const auto conversations = loaded.conversations();
+  ASSERT_EQ(conversations.size(), 1u);
+  EXPECT_EQ(conversations[0].title, "Trip \xe2\x9c\x88");
+  EXPECT_EQ(conversations[0].platform, kPlatform);
+  EXPECT_EQ(conversations[0].thread_id, "t");
+  EXPECT_TRUE(conversations[0].is_group);
+  EXPECT_EQ(conversations[0].participants, (std::vector<std::string>{"Ana", "Bo", "Me"}));
+  EXPECT_EQ(conversations[0].messages, 4u);
+  EXPECT_EQ(conversations[0].first_ms, 1'000);
+  EXPECT_EQ(conversations[0].last_ms, 4'000);
+
+  const auto messages = loaded.messages(conversations[0].id, 0, std::nullopt);
+  ASSERT_EQ(messages.size(), 4u);
+  const MessageView& m0 = messages[0];
+  EXPECT_EQ(m0.sender, "Ana");
+  EXPECT_EQ(m0.sender_id, "ana.id");
+  EXPECT_EQ(m0.kind, "share");
+  EXPECT_EQ(m0.text, "look");
+  EXPECT_EQ(m0.reply_to, "m0");
+  EXPECT_EQ(m0.timestamp_ms, 1'000);
+  EXPECT_EQ(m0.conversation, "Trip \xe2\x9c\x88");
+  EXPECT_EQ(m0.platform, kPlatform);
+  ASSERT_TRUE(m0.share.has_value());
+  EXPECT_EQ(m0.share->link, "https://example.com/p/1");
+  EXPECT_EQ(m0.share->text, "a post");
+  EXPECT_EQ(m0.share->owner, "someone");
+  ASSERT_EQ(m0.reactions.size(), 2u);
+  EXPECT_EQ(m0.reactions[0].actor, "Bo");
+  EXPECT_EQ(m0.reactions[0].reaction, "\xe2\x9d\xa4");
+  EXPECT_EQ(m0.reactions[1].reaction, "like");
+  const MessageView& m1 = messages[1];
+  EXPECT_EQ(m1.kind, "media");
+  EXPECT_FALSE(m1.share.has_value());
+  ASSERT_EQ(m1.attachments.size(), 1u);
+  EXPECT_EQ(m1.attachments[0].kind, "photo");
+  EXPECT_EQ(m1.attachments[0].name, "1.jpg");
+  EXPECT_EQ(m1.attachments[0].uri, "messages/inbox/t/photos/1.jpg");
+  EXPECT_EQ(m1.attachments[0].size, 50'000u);
+  EXPECT_EQ(m1.attachments[0].content, object(2));
+  EXPECT_EQ(messages[2].kind, "call");
+  EXPECT_EQ(messages[3].kind, "system");
+  EXPECT_EQ(messages[3].sender, "");
+
+  const auto sources = loaded.sources();
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_EQ(sources[0].id, source);
+  EXPECT_EQ(sources[0].export_name, "part1.zip, part2.zip");
+  EXPECT_EQ(sources[0].imported_ms, 1'700'000'000'000);
+  EXPECT_EQ(sources[0].tool_version, "0.1.0");
+  EXPECT_EQ(sources[0].files, 2u);
+  EXPECT_EQ(sources[0].bytes, 51'234u);
+  EXPECT_EQ(sources[0].messages_added, 4u);
+
+  const auto files = loaded.files(source);
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].path, "messages/inbox/t/message_1.json");
+  EXPECT_EQ(files[0].content, object(1));
+  EXPECT_EQ(files[0].size, 1234u);
+  EXPECT_EQ(files[0].mtime_unix, 1'600'000'000);
+  EXPECT_EQ(files[1].content, object(2));
+
+  const Counts counts = loaded.counts();
+  EXPECT_EQ(counts.conversations, 1u);
+  EXPECT_EQ(counts.messages, 3u);
+  EXPECT_EQ(counts.system_messages, 1u);
+  EXPECT_EQ(counts.attachments, 1u);
+  EXPECT_EQ(counts.media_files, 1u);
+  EXPECT_EQ(counts.media_bytes, 50'000u);
+  EXPECT_EQ(counts.sources, 1u);
+
+  // It goes on working after the load: a second import lands next to the first.
+  EXPECT_EQ(import_run(loaded, {text_message("Ana", 5'000, "later")}).added, 1u);
+  EXPECT_EQ(loaded.counts().messages, 4u);
+}
+
+TEST_F(CatalogTest, CountsDistinctMediaAndSystemRecords) {
+  const std::int64_t source = catalog.begin_source(source_record());
+  catalog.add_conversation(source, conversation("t", "Trip"));
+  catalog.add_conversation(source, conversation("u", "Other"));
+  // The same photo sent in two conversations, one more photo, and one the export lacks.
+  Message a = photo_message("Ana", 1'000, "t/photos/1.jpg");
+  Message b = photo_message("Ana", 2'000, "u/photos/1.jpg");
+  Message c = photo_message("Ana", 3'000, "t/photos/2.jpg");
+  Message d = photo_message("Me", 4'000, "t/photos/missing.jpg");
+  catalog.add_message(source, kPlatform, "t", a, {{object(7), 700}});
+  catalog.add_message(source, kPlatform, "u", b, {{object(7), 700}});
+  catalog.add_message(source, kPlatform, "t", c, {{object(8), 800}});
+  catalog.add_message(source, kPlatform, "t", d, unresolved(d));
+  Message unsent = text_message("Ana", 5'000, "");
+  unsent.kind = MessageKind::unsent;
+  Message system_with_sender = text_message("Ana", 6'000, "Ana left the group");
+  system_with_sender.kind = MessageKind::system;
+  Message anonymous = text_message("", 7'000, "messages are end-to-end encrypted");
+  catalog.add_message(source, kPlatform, "t", unsent, {});
+  catalog.add_message(source, kPlatform, "t", system_with_sender, {});
+  catalog.add_message(source, kPlatform, "t", anonymous, {});
+  catalog.finish_source(source, source_record());
+
+  const Counts counts = catalog.counts();
+  EXPECT_EQ(counts.conversations, 2u);
+  EXPECT_EQ(counts.messages, 5u);         // 4 photos + the unsent one
+  EXPECT_EQ(counts.system_messages, 2u);  // kind system, or no sender
+  EXPECT_EQ(counts.attachments, 4u);
+  EXPECT_EQ(counts.media_files, 2u);
+  EXPECT_EQ(counts.media_bytes, 1'500u);
+  EXPECT_EQ(counts.sources, 1u);
+}
+
+// --- Dedup -----------------------------------------------------------------------------------
+
+TEST_F(CatalogTest, GenuineDuplicatesInOneExportAreBothKept) {
+  const Message ok = text_message("Ana", 1'000, "ok");
+  const RunResult first = import_run(catalog, {ok, ok, text_message("Ana", 1'000, "ok!")});
+  EXPECT_EQ(first.added, 3u);
+  EXPECT_EQ(first.duplicate, 0u);
+  EXPECT_EQ(catalog.counts().messages, 3u);
+}
+
+TEST_F(CatalogTest, ReimportingTheSameExportAddsNothing) {
+  const std::vector<Message> run = {text_message("Ana", 1'000, "ok"),
+                                    text_message("Ana", 1'000, "ok"),
+                                    photo_message("Bo", 2'000, "messages/inbox/t/photos/1.jpg"),
+                                    text_message("Me", 3'000, "caf\xc3\xa9?")};
+  EXPECT_EQ(import_run(catalog, run).added, 4u);
+  const std::uint64_t before_messages = catalog.conversations().at(0).messages;
+  const RunResult again = import_run(catalog, run);
+  EXPECT_EQ(again.added, 0u);
+  EXPECT_EQ(again.duplicate, 4u);
+  EXPECT_EQ(catalog.counts().messages, 4u);
+  EXPECT_EQ(catalog.conversations().at(0).messages, before_messages);
+  EXPECT_EQ(catalog.counts().sources, 2u);
+}
+
+TEST_F(CatalogTest, OverlappingExportAddsOnlyWhatIsNew) {
+  const Message a = text_message("Ana", 1'000, "one");
+  const Message b = text_message("Ana", 2'000, "two");
+  const Message b_again = text_message("Ana", 2'000, "two");  // a genuine second "two"
+  const Message c = text_message("Bo", 3'000, "three");
+  EXPECT_EQ(import_run(catalog, {a, b}).added, 2u);
+  // The newer export has the overlap, a second identical "two" and a new message.
+  const RunResult newer = import_run(catalog, {a, b, b_again, c});
+  EXPECT_EQ(newer.added, 2u);
+  EXPECT_EQ(newer.duplicate, 2u);
+  const auto conv = catalog.conversations().at(0);
+  EXPECT_EQ(texts(catalog.messages(conv.id, 0, std::nullopt)),
+            (std::vector<std::string>{"one", "two", "two", "three"}));
+}
+
+TEST_F(CatalogTest, MovedExportFolderLayoutStillMatches) {
+  EXPECT_EQ(
+      import_run(catalog, {photo_message("Ana", 1'000, "messages/inbox/t/photos/9.jpg")}).added,
+      1u);
+  EXPECT_EQ(import_run(catalog, {photo_message("Ana", 1'000,
+                                               "your_instagram_activity/messages/inbox/t/photos/"
+                                               "9.jpg")})
+                .added,
+            0u);
+}
+
+TEST_F(CatalogTest, PlatformIdsDecideWhenPresent) {
+  Message a = text_message("Ana", 1'000, "first wording");
+  a.platform_message_id = "mid.1";
+  Message edited = text_message("Ana", 1'000, "edited wording");
+  edited.platform_message_id = "mid.1";
+  edited.edited = true;
+  Message other = text_message("Ana", 1'000, "first wording");
+  other.platform_message_id = "mid.2";
+  EXPECT_EQ(import_run(catalog, {a}).added, 1u);
+  const RunResult second = import_run(catalog, {edited, other});
+  EXPECT_EQ(second.added, 1u);
+  EXPECT_EQ(second.duplicate, 1u);
+}
+
+TEST_F(CatalogTest, SameContentInAnotherConversationIsAnotherMessage) {
+  const Message m = text_message("Ana", 1'000, "hi");
+  EXPECT_EQ(import_run(catalog, {m}, "t", "Trip").added, 1u);
+  EXPECT_EQ(import_run(catalog, {m}, "u", "Other").added, 1u);
+}
+
+TEST_F(CatalogTest, DuplicateFillsInMissingMediaAndReactions) {
+  Message m = photo_message("Ana", 1'000, "messages/inbox/t/photos/1.jpg");
+  EXPECT_EQ(import_run(catalog, {m}).added, 1u);
+  EXPECT_EQ(catalog.counts().media_files, 0u);
+
+  m.reactions = {{"Bo", "\xf0\x9f\x98\x82", 1'100}};
+  const std::int64_t source = catalog.begin_source(source_record("newer.zip"));
+  catalog.add_conversation(source, conversation("t", "Trip"));
+  EXPECT_EQ(catalog.add_message(source, kPlatform, "t", m, {{object(9), 900}}),
+            AddOutcome::duplicate);
+  catalog.finish_source(source, source_record("newer.zip"));
+
+  const Counts counts = catalog.counts();
+  EXPECT_EQ(counts.messages, 1u);
+  EXPECT_EQ(counts.media_files, 1u);
+  EXPECT_EQ(counts.media_bytes, 900u);
+  const auto views = catalog.messages(catalog.conversations().at(0).id, 0, std::nullopt);
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_EQ(views[0].attachments.at(0).content, object(9));
+  ASSERT_EQ(views[0].reactions.size(), 1u);
+  EXPECT_EQ(views[0].reactions[0].actor, "Bo");
+
+  // A content id already known is never replaced.
+  const std::int64_t third = catalog.begin_source(source_record("third.zip"));
+  EXPECT_EQ(catalog.add_message(third, kPlatform, "t", m, {{object(10), 1000}}),
+            AddOutcome::duplicate);
+  catalog.finish_source(third, source_record("third.zip"));
+  EXPECT_EQ(catalog.messages(views[0].conversation_id, 0, std::nullopt)[0].attachments[0].content,
+            object(9));
+}
+
+// --- Ids -------------------------------------------------------------------------------------
+
+TEST_F(CatalogTest, IdsFollowTimeAcrossRuns) {
+  // Run 1 holds 1970-01-01 plus 1 s and 3 s; run 2 adds an older message in between, one before
+  // 1970 and three in one millisecond.
+  import_run(catalog, {text_message("Ana", 1'000, "b"), text_message("Ana", 3'000, "d")});
+  import_run(catalog,
+             {text_message("Ana", 2'000, "c"), text_message("Ana", -631'152'000'000, "a (1950)"),
+              text_message("Ana", 3'000, "d2"), text_message("Ana", 3'000, "d3"),
+              text_message("Ana", 1'700'000'000'000, "e (2023)")});
+  const auto views = catalog.messages(catalog.conversations().at(0).id, 0, std::nullopt);
+  EXPECT_EQ(texts(views),
+            (std::vector<std::string>{"a (1950)", "b", "c", "d", "d2", "d3", "e (2023)"}));
+  for (std::size_t i = 1; i < views.size(); ++i) {
+    EXPECT_LT(views[i - 1].message_id, views[i].message_id);
+    EXPECT_LE(views[i - 1].timestamp_ms, views[i].timestamp_ms);
+  }
+  // Messages of one millisecond take consecutive slots, in the order they came.
+  EXPECT_EQ(views[4].message_id, views[3].message_id + 1);
+  EXPECT_EQ(views[5].message_id, views[3].message_id + 2);
+}
+
+TEST_F(CatalogTest, AFullMillisecondSpillsIntoTheNext) {
+  std::vector<Message> burst;
+  for (int i = 0; i < 4097; ++i) burst.push_back(text_message("Ana", 0, std::to_string(i)));
+  burst.push_back(text_message("Ana", 1, "next ms"));
+  EXPECT_EQ(import_run(catalog, burst).added, 4098u);
+  const auto views = catalog.messages(catalog.conversations().at(0).id, 0, std::nullopt);
+  ASSERT_EQ(views.size(), 4098u);
+  for (std::size_t i = 1; i < views.size(); ++i) {
+    ASSERT_LT(views[i - 1].message_id, views[i].message_id);
+  }
+  EXPECT_EQ(views[4096].text, "4096");
+  EXPECT_EQ(views[4097].text, "next ms");
+}
+
+// --- Transactions ----------------------------------------------------------------------------
+
+TEST_F(CatalogTest, AbortLeavesTheCatalogExactlyAsBefore) {
+  import_run(catalog, {text_message("Ana", 1'000, "kept")});
+  const PlainBytes before = catalog.serialize();
+
+  const std::int64_t source = catalog.begin_source(source_record("bad.zip"));
+  catalog.add_file(source, {"a.json", object(3), 10, 0});
+  catalog.add_conversation(source, conversation("t", "Renamed"));
+  catalog.add_conversation(source, conversation("new", "New"));
+  for (int i = 0; i < 300; ++i) {
+    Message m = photo_message("Bo", 2'000 + i, "photos/" + std::to_string(i) + ".jpg");
+    m.text = std::string(200, 'x');
+    catalog.add_message(source, kPlatform, "new", m, {{object(4), 100}});
+  }
+  catalog.abort_source();
+
+  EXPECT_TRUE(same_bytes(catalog.serialize(), before));
+  EXPECT_EQ(catalog.counts().messages, 1u);
+  EXPECT_EQ(catalog.conversations().at(0).title, "Trip");
+  // The next run starts clean: the same records are new again.
+  EXPECT_EQ(import_run(catalog, {text_message("Bo", 2'000, "x")}, "new", "New").added, 1u);
+}
+
+TEST_F(CatalogTest, DestroyingMidRunKeepsNothingOfIt) {
+  import_run(catalog, {text_message("Ana", 1'000, "kept")});
+  const PlainBytes before = catalog.serialize();
+  Catalog reloaded = Catalog::load(before.span());
+  {
+    Catalog doomed = Catalog::load(before.span());
+    const std::int64_t source = doomed.begin_source(source_record());
+    doomed.add_message(source, kPlatform, "t", text_message("Ana", 2'000, "lost"), {});
+  }
+  EXPECT_TRUE(same_bytes(reloaded.serialize(), before));
+}
+
+TEST_F(CatalogTest, MisuseIsAProgrammingError) {
+  EXPECT_THROW(catalog.add_message(1, kPlatform, "t", text_message("A", 1, "x"), {}),
+               std::logic_error);
+  const std::int64_t source = catalog.begin_source(source_record());
+  EXPECT_THROW(catalog.begin_source(source_record()), std::logic_error);
+  EXPECT_THROW(catalog.serialize(), std::logic_error);
+  EXPECT_THROW(catalog.add_file(source + 1, {"a", object(1), 1, 0}), std::logic_error);
+  const Message photo = photo_message("Ana", 1, "a.jpg");
+  EXPECT_THROW(catalog.add_message(source, kPlatform, "t", photo, {}), std::invalid_argument);
+  catalog.abort_source();
+  catalog.abort_source();  // harmless when no run is open
+  EXPECT_EQ(catalog.counts().messages, 0u);
+}
+
+TEST_F(CatalogTest, AFailedStepLeavesTheRunOnlyAbortable) {
+  import_run(catalog, {text_message("Ana", 1'000, "kept")});
+  const PlainBytes before = catalog.serialize();
+  const std::int64_t source = catalog.begin_source(source_record());
+  const Message photo = photo_message("Ana", 2'000, "a.jpg");
+  // A size beyond 63 bits fails after the message row is written.
+  EXPECT_THROW(
+      catalog.add_message(source, kPlatform, "t", photo, {{object(1), std::uint64_t{1} << 63}}),
+      std::invalid_argument);
+  EXPECT_THROW(catalog.add_message(source, kPlatform, "t", text_message("Ana", 3'000, "x"), {}),
+               std::logic_error);
+  EXPECT_THROW(catalog.finish_source(source, source_record()), std::logic_error);
+  catalog.abort_source();
+  EXPECT_TRUE(same_bytes(catalog.serialize(), before));
+  EXPECT_EQ(import_run(catalog, {photo}).added, 1u);
+}
+
+TEST_F(CatalogTest, ADigestCollisionNeverMergesTwoMessages) {
+  import_run(catalog, {text_message("Ana", 1'000, "original")});
+  // Make the stored message differ from what its key was computed from: to the dedup lookup
+  // this is a message whose digest collides with that of "original".
+  PlainBytes image = catalog.serialize();
+  {
+    sql::Database db = sql::Database::open(image.span());
+    db.exec("UPDATE messages SET text = 'something else'");
+    image = db.serialize();
+  }
+  Catalog collided = Catalog::load(image.span());
+  const RunResult again = import_run(collided, {text_message("Ana", 1'000, "original")});
+  EXPECT_EQ(again.added, 1u);
+  EXPECT_EQ(again.duplicate, 0u);
+  EXPECT_EQ(texts(collided.messages(collided.conversations().at(0).id, 0, std::nullopt)),
+            (std::vector<std::string>{"something else", "original"}));
+}
+
+TEST_F(CatalogTest, MessageForAnUnannouncedConversationIsKept) {
+  const std::int64_t source = catalog.begin_source(source_record());
+  EXPECT_EQ(catalog.add_message(source, kPlatform, "ghost", text_message("A", 1, "x"), {}),
+            AddOutcome::added);
+  catalog.finish_source(source, source_record());
+  const auto convs = catalog.conversations();
+  ASSERT_EQ(convs.size(), 1u);
+  EXPECT_EQ(convs[0].thread_id, "ghost");
+  EXPECT_EQ(convs[0].title, "ghost");
+  EXPECT_EQ(convs[0].messages, 1u);
+}
+
+// --- Files -----------------------------------------------------------------------------------
+
+TEST_F(CatalogTest, FilesAreKeptPerSourceWithoutLosingADuplicatePath) {
+  const std::int64_t source = catalog.begin_source(source_record());
+  catalog.add_file(source, {"a.json", object(1), 1, 0});
+  catalog.add_file(source, {"a.json", object(1), 1, 0});  // the same file twice: one row
+  catalog.add_file(source, {"b.json", object(2), 2, 0});
+  catalog.add_file(source, {"b.json", object(3), 3, 0});  // same path, other bytes: both kept
+  catalog.finish_source(source, source_record());
+  const std::int64_t second = catalog.begin_source(source_record());
+  catalog.add_file(second, {"a.json", object(1), 1, 0});
+  catalog.finish_source(second, source_record());
+
+  const auto files = catalog.files(source);
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_EQ(files[0].path, "a.json");
+  EXPECT_EQ(files[1].content, object(2));
+  EXPECT_EQ(files[2].content, object(3));
+  EXPECT_EQ(catalog.files(second).size(), 1u);
+  EXPECT_TRUE(catalog.files(999).empty());
+}
+
+// --- Conversations ---------------------------------------------------------------------------
+
+TEST_F(CatalogTest, ConversationsNewestFirstWithParticipantsAndRenames) {
+  const std::int64_t source = catalog.begin_source(source_record());
+  catalog.add_conversation(source, conversation("old", "Old chat", {"Ana", "Me"}));
+  catalog.add_conversation(source, conversation("new", "New chat", {"Bo", "Me"}));
+  catalog.add_conversation(source, conversation("empty", "Empty", {"Cy", "Me"}));
+  catalog.add_message(source, kPlatform, "old", text_message("Ana", 1'000, "a"), {});
+  catalog.add_message(source, kPlatform, "old", text_message("Me", 5'000, "b"), {});
+  catalog.add_message(source, kPlatform, "new", text_message("Bo", 9'000, "c"), {});
+  catalog.finish_source(source, source_record());
+
+  auto convs = catalog.conversations();
+  ASSERT_EQ(convs.size(), 3u);
+  EXPECT_EQ(convs[0].title, "New chat");
+  EXPECT_EQ(convs[1].title, "Old chat");
+  EXPECT_EQ(convs[1].messages, 2u);
+  EXPECT_EQ(convs[1].first_ms, 1'000);
+  EXPECT_EQ(convs[1].last_ms, 5'000);
+  EXPECT_EQ(convs[1].participants, (std::vector<std::string>{"Ana", "Me"}));
+  EXPECT_EQ(convs[2].title, "Empty");
+  EXPECT_EQ(convs[2].messages, 0u);
+  EXPECT_EQ(convs[2].first_ms, 0);
+  EXPECT_EQ(convs[2].last_ms, 0);
+
+  // A later export renames "Old chat" and adds a participant: same conversation, new title.
+  const std::int64_t later = catalog.begin_source(source_record());
+  catalog.add_conversation(later, conversation("old", "Renamed", {"Ana", "Dee", "Me"}));
+  catalog.finish_source(later, source_record());
+  convs = catalog.conversations();
+  ASSERT_EQ(convs.size(), 3u);
+  EXPECT_EQ(convs[1].title, "Renamed");
+  EXPECT_TRUE(convs[1].is_group);
+  EXPECT_EQ(convs[1].participants, (std::vector<std::string>{"Ana", "Me", "Dee"}));
+
+  // The word index follows the rename.
+  EXPECT_EQ(
+      ids_where(catalog,
+                "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'conversation:renamed'")
+          .size(),
+      2u);
+  EXPECT_TRUE(
+      ids_where(catalog,
+                "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'conversation:old'")
+          .empty());
+}
+
+TEST_F(CatalogTest, FindConversationByIdOrTitle) {
+  const std::int64_t source = catalog.begin_source(source_record());
+  catalog.add_conversation(source, conversation("a", "Caf\xc3\xa9 Soci\xc3\xa9t\xc3\xa9"));
+  catalog.add_conversation(source, conversation("b", "Trip 2019"));
+  catalog.add_conversation(source, conversation("c", "Trip 2020"));
+  catalog.add_conversation(source, conversation("d", "2019"));
+  catalog.add_conversation(source, conversation("e", "Trip"));
+  catalog.finish_source(source, source_record());
+  const auto id_of = [&](const std::string& thread) {
+    for (const auto& c : catalog.conversations()) {
+      if (c.thread_id == thread) return c.id;
+    }
+    return std::int64_t{-1};
+  };
+
+  // By id.
+  auto found = catalog.find_conversation(std::to_string(id_of("b")));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->thread_id, "b");
+  // Digits that are no id are a title.
+  found = catalog.find_conversation("2019");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->thread_id, "d");
+  // Exact title, case and accents ignored, even where the title is also a prefix of others.
+  found = catalog.find_conversation("trip");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->thread_id, "e");
+  found = catalog.find_conversation("CAFE SOCIETE");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->thread_id, "a");
+  // A unique prefix, then a unique substring.
+  found = catalog.find_conversation("caf");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->thread_id, "a");
+  found = catalog.find_conversation("2020");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->thread_id, "c");
+  EXPECT_EQ(found->participants, (std::vector<std::string>{"Ana", "Me"}));
+  // Nothing.
+  EXPECT_FALSE(catalog.find_conversation("nowhere").has_value());
+  EXPECT_FALSE(catalog.find_conversation("").has_value());
+  // Ambiguous.
+  try {
+    catalog.find_conversation("trip 20");
+    ADD_FAILURE() << "an ambiguous title was resolved";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::usage);
+    const std::string what = error.what();
+    EXPECT_NE(what.find("several conversations match 'trip 20'"), std::string::npos) << what;
+    EXPECT_NE(what.find("Trip 2019 (id " + std::to_string(id_of("b")) + ")"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("Trip 2020 (id " + std::to_string(id_of("c")) + ")"), std::string::npos)
+        << what;
+    EXPECT_EQ(error.hint(), "use the id from 'dmvault list'");
+  }
+}
+
+// --- Messages --------------------------------------------------------------------------------
+
+TEST_F(CatalogTest, MessagesAroundATime) {
+  std::vector<Message> run;
+  for (int i = 1; i <= 10; ++i) {
+    run.push_back(text_message("Ana", i * 1'000, std::to_string(i)));
+  }
+  import_run(catalog, run);
+  const std::int64_t id = catalog.conversations().at(0).id;
+
+  EXPECT_EQ(texts(catalog.messages(id, 3, std::nullopt)),
+            (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(catalog.messages(id, 0, std::nullopt).size(), 10u);
+  EXPECT_EQ(texts(catalog.messages(id, 4, 5'500)), (std::vector<std::string>{"4", "5", "6", "7"}));
+  EXPECT_EQ(texts(catalog.messages(id, 3, 5'000)), (std::vector<std::string>{"4", "5", "6"}));
+  // Near an end, the window shifts to the side that has messages.
+  EXPECT_EQ(texts(catalog.messages(id, 4, 1'000)), (std::vector<std::string>{"1", "2", "3", "4"}));
+  EXPECT_EQ(texts(catalog.messages(id, 4, 99'000)),
+            (std::vector<std::string>{"7", "8", "9", "10"}));
+  EXPECT_EQ(texts(catalog.messages(id, 4, -99'000)),
+            (std::vector<std::string>{"1", "2", "3", "4"}));
+  EXPECT_EQ(catalog.messages(id, 50, 5'000).size(), 10u);
+  EXPECT_TRUE(catalog.messages(id + 1000, 5, 5'000).empty());
+}
+
+// --- Search index ----------------------------------------------------------------------------
+
+TEST_F(CatalogTest, WordIndexIgnoresDiacritics) {
+  import_run(catalog, {text_message("Ana", 1'000, "On se voit au caf\xc3\xa9 demain ?"),
+                       text_message("Bo", 2'000, "plain text"),
+                       text_message("Zo\xc3\xab", 3'000,
+                                    "Cr\xc3\xa8me br\xc3\xbbl\xc3\xa9"
+                                    "e")});
+  const auto ids = catalog.messages(catalog.conversations().at(0).id, 0, std::nullopt);
+  EXPECT_EQ(ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'cafe'"),
+            std::vector<std::int64_t>{ids[0].message_id});
+  EXPECT_EQ(
+      ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'caf\xc3\xa9'"),
+      std::vector<std::int64_t>{ids[0].message_id});
+  EXPECT_EQ(
+      ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'creme brulee'"),
+      std::vector<std::int64_t>{ids[2].message_id});
+  EXPECT_EQ(
+      ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'sender:zoe'"),
+      std::vector<std::int64_t>{ids[2].message_id});
+  EXPECT_TRUE(ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'coffee'")
+                  .empty());
+  // External content: snippets can be made from the stored text.
+  const PlainBytes image = catalog.serialize();
+  sql::Database db = sql::Database::open(image.span());
+  EXPECT_EQ(db.query_text("SELECT highlight(messages_fts, 0, '[', ']') FROM messages_fts"
+                          " WHERE messages_fts MATCH 'cafe'"),
+            "On se voit au [caf\xc3\xa9] demain ?");
+}
+
+TEST_F(CatalogTest, WordIndexCoversSharesAndAttachmentNames) {
+  Message share = text_message("Ana", 1'000, "");
+  share.kind = MessageKind::share;
+  share.share = Share{"https://example.com/reel/xyz", "Sunset over Lisbon", "travelgram"};
+  Message photo = photo_message("Bo", 2'000, "photos/holiday_beach.jpg");
+  import_run(catalog, {share, photo});
+  const auto views = catalog.messages(catalog.conversations().at(0).id, 0, std::nullopt);
+  EXPECT_EQ(ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'lisbon'"),
+            std::vector<std::int64_t>{views[0].message_id});
+  EXPECT_EQ(
+      ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'travelgram'"),
+      std::vector<std::int64_t>{views[0].message_id});
+  EXPECT_EQ(ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'beach'"),
+            std::vector<std::int64_t>{views[1].message_id});
+}
+
+TEST_F(CatalogTest, TrigramIndexFindsSubstringsWithoutSpaces) {
+  // 我们明天去北京吃烤鸭 ("tomorrow we go to Beijing to eat roast duck"): no spaces to split on.
+  import_run(catalog, {text_message("Li", 1'000,
+                                    "\xe6\x88\x91\xe4\xbb\xac\xe6\x98\x8e\xe5\xa4\xa9\xe5\x8e\xbb"
+                                    "\xe5\x8c\x97\xe4\xba\xac\xe5\x90\x83\xe7\x83\xa4\xe9\xb8\xad"),
+                       text_message("Ana", 2'000, "unrelated")});
+  const auto views = catalog.messages(catalog.conversations().at(0).id, 0, std::nullopt);
+  // 北京吃 (Beijing-eat), from the middle of the sentence.
+  EXPECT_EQ(ids_where(catalog,
+                      "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH"
+                      " '\xe5\x8c\x97\xe4\xba\xac\xe5\x90\x83'"),
+            std::vector<std::int64_t>{views[0].message_id});
+  EXPECT_EQ(
+      ids_where(catalog, "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH 'relat'"),
+      std::vector<std::int64_t>{views[1].message_id});
+  EXPECT_TRUE(ids_where(catalog,
+                        "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH"
+                        " '\xe4\xb8\x8a\xe6\xb5\xb7\xe5\x90\x83'")  // 上海吃
+                  .empty());
+  // The words index cannot do that: the whole sentence is one token.
+  EXPECT_TRUE(ids_where(catalog,
+                        "SELECT rowid FROM messages_fts WHERE messages_fts MATCH"
+                        " '\xe5\x8c\x97\xe4\xba\xac\xe5\x90\x83'")
+                  .empty());
+}
+
+TEST_F(CatalogTest, IndexesStayConsistent) {
+  Message share = text_message("Ana", 500, "");
+  share.share = Share{"https://example.com/x", "", "owner"};
+  Message photos = photo_message("Bo", 600, "p/one.jpg");
+  photos.attachments.push_back(photos.attachments[0]);
+  photos.attachments[1].name = "";
+  photos.attachments.push_back(photos.attachments[0]);
+  photos.attachments[2].name = " two words ";
+  import_run(catalog, {text_message("Ana", 1'000, "caf\xc3\xa9"), text_message("Bo", 2'000, "x"),
+                       share, photos});
+  const std::int64_t source = catalog.begin_source(source_record());
+  catalog.add_conversation(source, conversation("t", "Renamed trip"));
+  catalog.finish_source(source, source_record());
+  const PlainBytes image = catalog.serialize();
+  sql::Database db = sql::Database::open(image.span());
+  // FTS5's own check compares the index with the external content, row by row.
+  EXPECT_NO_THROW(
+      db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"));
+  EXPECT_NO_THROW(db.exec(
+      "INSERT INTO messages_trigram(messages_trigram, rank) VALUES ('integrity-check', 1)"));
+}
+
+// --- Load ------------------------------------------------------------------------------------
+
+void expect_corrupted(std::span<const std::uint8_t> image, const std::string& fragment) {
+  try {
+    Catalog::load(image);
+    ADD_FAILURE() << "a bad image loaded";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::corrupted);
+    EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
+  }
+}
+
+TEST(CatalogLoad, GarbageIsCorrupted) {
+  std::vector<std::uint8_t> garbage(8192);
+  for (std::size_t i = 0; i < garbage.size(); ++i) {
+    garbage[i] = static_cast<std::uint8_t>(i * 7 + 3);
+  }
+  expect_corrupted(garbage, "catalog is damaged");
+  expect_corrupted({}, "catalog is damaged");
+}
+
+TEST(CatalogLoad, DamagedDatabaseIsCorrupted) {
+  Catalog catalog = Catalog::create();
+  std::vector<Message> run;
+  for (int i = 0; i < 200; ++i) {
+    run.push_back(text_message("Ana", i, std::string(100, static_cast<char>('a' + i % 26))));
+  }
+  import_run(catalog, run);
+  const PlainBytes image = catalog.serialize();
+  ASSERT_GT(image.size(), 8 * 4096u);
+  // Truncated to half: pages the header and the b-trees count on are missing.
+  expect_corrupted(image.span().first(image.size() / 2), "catalog is damaged");
+  // The b-tree page headers of the second half wiped.
+  std::vector<std::uint8_t> wiped(image.span().begin(), image.span().end());
+  for (std::size_t page = wiped.size() / 2 / 4096; page < wiped.size() / 4096; ++page) {
+    std::fill_n(wiped.begin() + static_cast<std::ptrdiff_t>(page * 4096), 16, 0xff);
+  }
+  expect_corrupted(wiped, "catalog is damaged");
+}
+
+TEST(CatalogLoad, ADatabaseThatIsNoCatalogIsCorrupted) {
+  PlainBytes image;
+  {
+    sql::Database db = sql::Database::open();
+    db.exec("CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES ('hello');");
+    image = db.serialize();
+  }
+  expect_corrupted(image.span(), "no schema version");
+}
+
+TEST(CatalogLoad, NewerSchemaIsRefused) {
+  PlainBytes image = Catalog::create().serialize();
+  {
+    sql::Database db = sql::Database::open(image.span());
+    db.exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    image = db.serialize();
+  }
+  try {
+    Catalog::load(image.span());
+    ADD_FAILURE() << "a newer schema loaded";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::not_a_vault);
+    EXPECT_NE(std::string(error.what()).find("newer"), std::string::npos) << error.what();
+  }
+}
+
+// --- No plaintext on disk --------------------------------------------------------------------
+
+TEST(CatalogDisk, ImportAndReadWriteNoFile) {
+  testing::ScopedWorkingDir cwd;
+  Catalog catalog = Catalog::create();
+  std::vector<Message> run;
+  for (int i = 0; i < 2'000; ++i) {
+    run.push_back(text_message(i % 2 ? "Ana" : "Bo", i * 60'000,
+                               "message number " + std::to_string(i) + std::string(300, 'z')));
+  }
+  import_run(catalog, run);
+  const PlainBytes image = catalog.serialize();
+  Catalog loaded = Catalog::load(image.span());
+  EXPECT_EQ(loaded.counts().messages, 2'000u);
+  EXPECT_EQ(loaded.messages(loaded.conversations().at(0).id, 10, 600'000'000).size(), 10u);
+  EXPECT_TRUE(testing::entries_of(cwd.path()).empty());
+  EXPECT_TRUE(testing::entries_of(testing::temp_dir()).empty());
+}
+
+}  // namespace
+}  // namespace dmvault::catalog

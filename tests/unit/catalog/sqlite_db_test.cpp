@@ -1,0 +1,152 @@
+#include "catalog/sqlite_db.hpp"
+
+#include "dmvault/error.hpp"
+#include "temp_dir_guard.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dmvault::catalog::sql {
+namespace {
+
+using catalog::testing::entries_of;
+using catalog::testing::open_files_under;
+using catalog::testing::ScopedWorkingDir;
+using catalog::testing::temp_dir;
+
+// 200k rows of 64 random bytes sorted by those bytes: ~16 MB through the sorter, eight times its
+// in-memory budget (cache_size -2000 = 2 MB), so with temp_store=FILE SQLite would spill it to
+// temporary files.
+constexpr const char* kLargeSort =
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)"
+    " SELECT i, randomblob(64) AS r FROM n ORDER BY r";
+
+void expect_hardened(Database& db) {
+  EXPECT_EQ(db.query_text("PRAGMA temp_store"), "2");  // MEMORY
+  EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "memory");
+  EXPECT_EQ(db.query_text("PRAGMA secure_delete"), "1");
+  EXPECT_EQ(db.query_text("PRAGMA trusted_schema"), "0");
+}
+
+TEST(SqliteDb, InstallsTheZeroingAllocator) { EXPECT_TRUE(initialize()); }
+
+TEST(SqliteDb, FreshDatabaseIsHardened) {
+  Database db = Database::open();
+  expect_hardened(db);
+}
+
+TEST(SqliteDb, DeserializedDatabaseIsHardenedAndKeepsItsContent) {
+  PlainBytes image;
+  {
+    Database db = Database::open();
+    db.exec("CREATE TABLE t(x TEXT); INSERT INTO t VALUES ('kept');");
+    image = db.serialize();
+  }
+  Database db = Database::open(image.span());
+  expect_hardened(db);
+  EXPECT_EQ(db.query_text("SELECT x FROM t"), "kept");
+  // The image is writable and can grow (RESIZEABLE), and serializes back to what it holds.
+  db.exec("INSERT INTO t SELECT hex(randomblob(1000)) FROM (SELECT 1 UNION ALL SELECT 2)");
+  Database again = Database::open(db.serialize().span());
+  EXPECT_EQ(again.query_text("SELECT count(*) FROM t"), "3");
+}
+
+TEST(SqliteDb, RefusesAttachAndExtensions) {
+  ScopedWorkingDir cwd;
+  Database db = Database::open();
+  EXPECT_THROW(db.exec("ATTACH DATABASE 'leak.db' AS leak"), Error);
+  EXPECT_THROW(db.exec("ATTACH DATABASE ':memory:' AS other"), Error);
+  EXPECT_THROW(db.query_text("SELECT load_extension('libleak')"), Error);
+  EXPECT_TRUE(entries_of(cwd.path()).empty());
+}
+
+TEST(SqliteDb, DefensiveModeProtectsTheSchema) {
+  Database db = Database::open();
+  db.exec("CREATE TABLE t(x)");
+  db.exec("PRAGMA writable_schema=ON");
+  EXPECT_THROW(db.exec("UPDATE sqlite_schema SET sql = 'CREATE TABLE t(y)' WHERE name = 't'"),
+               Error);
+}
+
+TEST(SqliteDb, LargeSortStaysInMemory) {
+  ScopedWorkingDir cwd;
+  Database db = Database::open();
+  auto q = db.query(kLargeSort);
+  ASSERT_TRUE(q->step());
+  // The sort is complete once the first row is out: spilled runs would be open files now.
+  EXPECT_TRUE(open_files_under(temp_dir()).empty());
+  EXPECT_TRUE(open_files_under(cwd.path()).empty());
+  std::int64_t rows = 1;
+  std::vector<std::uint8_t> previous(q->column_blob(1).begin(), q->column_blob(1).end());
+  while (q->step()) {
+    const auto blob = q->column_blob(1);
+    std::vector<std::uint8_t> current(blob.begin(), blob.end());
+    ASSERT_LE(previous, current);
+    previous = std::move(current);
+    ++rows;
+  }
+  EXPECT_EQ(rows, 200000);
+  EXPECT_TRUE(entries_of(temp_dir()).empty());
+  EXPECT_TRUE(entries_of(cwd.path()).empty());
+}
+
+TEST(SqliteDb, ASpillToDiskFailsClosed) {
+  // Were temp_store ever FILE, the sorter's spill would go through the connection's VFS, which
+  // refuses every file: the query fails instead of writing plaintext to TMPDIR.
+  ScopedWorkingDir cwd;
+  Database db = Database::open();
+  db.exec("PRAGMA temp_store=FILE");
+  auto q = db.query(kLargeSort);
+  try {
+    q->step();
+    ADD_FAILURE() << "the sort spilled without error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::io);
+  }
+  EXPECT_TRUE(entries_of(temp_dir()).empty());
+  EXPECT_TRUE(entries_of(cwd.path()).empty());
+}
+
+TEST(SqliteDb, CachedStatementsAreResetAfterEachUse) {
+  Database db = Database::open();
+  db.exec("CREATE TABLE t(x INTEGER)");
+  for (int i = 0; i < 3; ++i) {
+    auto q = db.query("INSERT INTO t VALUES (?1)");
+    q->bind_int(1, i);
+    q->run();
+  }
+  {
+    auto q = db.query("SELECT x FROM t ORDER BY x");
+    ASSERT_TRUE(q->step());  // left mid-way: the Query resets it
+  }
+  auto q = db.query("SELECT x FROM t ORDER BY x");
+  std::vector<std::int64_t> seen;
+  while (q->step()) seen.push_back(q->column_int(0));
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{0, 1, 2}));
+}
+
+TEST(SqliteDb, EmptyTextIsNotNull) {
+  Database db = Database::open();
+  auto q = db.query("SELECT ?1 IS NULL, length(?1)");
+  q->bind_text(1, std::string());
+  ASSERT_TRUE(q->step());
+  EXPECT_EQ(q->column_int(0), 0);
+  EXPECT_EQ(q->column_int(1), 0);
+}
+
+TEST(SqliteDb, GarbageImageIsCorrupted) {
+  std::vector<std::uint8_t> garbage(4096, 0x5a);
+  try {
+    Database db = Database::open(std::span<const std::uint8_t>(garbage));
+    db.query_text("SELECT count(*) FROM sqlite_schema");
+    ADD_FAILURE() << "garbage was accepted as a database";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::corrupted);
+  }
+}
+
+}  // namespace
+}  // namespace dmvault::catalog::sql

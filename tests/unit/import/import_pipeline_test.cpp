@@ -1,0 +1,157 @@
+// The import pipeline in-process, on hostile and multi-part exports built in the test: unsafe
+// entries are skipped and reported (never written anywhere), bombs and unknown exports leave the
+// vault byte-identical, parts combine into one export, and every file is stored byte-exact.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "catalog/catalog.hpp"
+#include "dmvault/error.hpp"
+#include "dmvault/import.hpp"
+#include "import/catalog_store.hpp"
+#include "unit/export/export_test_support.hpp"
+#include "vault/vault_test_support.hpp"
+
+namespace dmvault {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace dmvault::testing;
+using namespace dmvault::io::export_testing;
+using dmvault::testing::TempDir;
+
+const fs::path kFixture =
+    fs::path(DMVAULT_SOURCE_DIR) / "tests/data/instagram/json-2020-22/export";
+
+// The fixture's files as archive members, in a fixed order.
+std::vector<Member> fixture_members() {
+  std::vector<Member> members;
+  std::vector<fs::path> paths;
+  for (const auto& e : fs::recursive_directory_iterator(kFixture)) {
+    if (e.is_regular_file()) paths.push_back(e.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  for (const auto& p : paths) {
+    members.push_back(file(fs::relative(p, kFixture).generic_string(), read_bytes(p)));
+  }
+  return members;
+}
+
+struct ImportSetup {
+  TempDir dir;
+  fs::path vault_path = dir.path() / "v.dmv";
+  ImportSetup() { Vault::create(vault_path, passphrase("pw"), fast_options()); }
+  Vault open() { return Vault::open(vault_path, passphrase("pw"), write_options()); }
+  ImportSummary import(std::vector<fs::path> parts, std::vector<std::string>* warnings = nullptr,
+                       const std::string& platform = "") {
+    Vault v = open();
+    ImportRequest request;
+    request.parts = std::move(parts);
+    request.platform = platform;
+    if (warnings) request.on_warning = [warnings](const std::string& w) { warnings->push_back(w); };
+    return import_export(v, request);
+  }
+};
+
+TEST(ImportPipeline, UnsafeEntriesAreSkippedReportedAndNeverWritten) {
+  ImportSetup s;
+  auto members = fixture_members();
+  members.push_back(file("../escaped.txt", "outside"));
+  members.push_back(file("/tmp/dmvault-absolute.txt", "absolute"));
+  members.push_back(special("messages/inbox/link", Member::Kind::symlink, "/etc/passwd"));
+  const fs::path zip = s.dir.path() / "export.zip";
+  write_archive(zip, Container::zip, members);
+  std::vector<std::string> warnings;
+  const auto summary = s.import({zip}, &warnings);
+  EXPECT_EQ(summary.platform, "instagram");
+  EXPECT_EQ(summary.skipped_entries, 3u);
+  EXPECT_EQ(summary.files, fixture_members().size());
+  EXPECT_GT(summary.messages_added, 0u);
+  // One line per skipped entry (the importer may add its own about the fixture's records).
+  EXPECT_EQ(std::count_if(warnings.begin(), warnings.end(),
+                          [](const std::string& w) { return w.find(": skipped (") != w.npos; }),
+            3);
+  EXPECT_FALSE(fs::exists(s.dir.path().parent_path() / "escaped.txt"));
+  EXPECT_FALSE(fs::exists("/tmp/dmvault-absolute.txt"));
+}
+
+TEST(ImportPipeline, AZipBombLeavesTheVaultByteIdentical) {
+  ImportSetup s;
+  s.import({kFixture});
+  const std::string before = read_bytes(s.vault_path);
+  const fs::path zip = s.dir.path() / "bomb.zip";
+  auto entries = std::vector<RawZipEntry>{{"messages/inbox/a_1/message_1.json",
+                                           deflate_bytes(R"({"participants":[],"messages":[]})"),
+                                           0},
+                                          {"messages/inbox/a_1/photos/big.jpg",
+                                           deflate_zeros(200), 0}};
+  for (auto& e : entries) e.declared_size = e.content.size;
+  write_bytes(zip, build_zip(entries));
+  try {
+    s.import({zip});
+    FAIL() << "the bomb was imported";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::bad_input) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bomb.zip"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_bytes(s.vault_path), before);
+}
+
+TEST(ImportPipeline, UnknownExportsAndPlatformsAreRefusedWithoutAChange) {
+  ImportSetup s;
+  const std::string before = read_bytes(s.vault_path);
+  const fs::path notes = s.dir.path() / "notes";
+  write_folder(notes, {file("readme.txt", "hello"), file("a/b.json", "{}")});
+  try {
+    s.import({notes});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::bad_input);
+    EXPECT_NE(e.hint().find("instagram"), std::string::npos) << e.hint();
+  }
+  EXPECT_EQ(code_of([&] { s.import({kFixture}, nullptr, "myspace"); }), ErrorCode::usage);
+  EXPECT_EQ(read_bytes(s.vault_path), before);
+}
+
+TEST(ImportPipeline, PartsCombineIntoOneExportAndEveryFileIsStoredByteExact) {
+  ImportSetup s;
+  auto members = fixture_members();
+  // Messages in the first part, the rest (media, side files) in the second, as Instagram splits.
+  std::vector<Member> first, second;
+  for (const auto& m : members) {
+    (m.name.find("message_") != std::string::npos ? first : second).push_back(m);
+  }
+  ASSERT_FALSE(first.empty());
+  ASSERT_FALSE(second.empty());
+  const fs::path part1 = s.dir.path() / "part1.zip";
+  const fs::path part2 = s.dir.path() / "part2.tar.gz";
+  write_archive(part1, Container::zip, first);
+  write_archive(part2, Container::tar_gz, second);
+  const auto from_parts = s.import({part1, part2});
+
+  ImportSetup folder;
+  const auto from_folder = folder.import({kFixture});
+  EXPECT_EQ(from_parts.messages_added, from_folder.messages_added);
+  EXPECT_EQ(from_parts.attachments_added, from_folder.attachments_added);
+  EXPECT_EQ(from_parts.files, members.size());
+
+  Vault v = Vault::open(s.vault_path, passphrase("pw"), read_options());
+  catalog::Catalog catalog = import::load_catalog(v);
+  const auto sources = catalog.sources();
+  ASSERT_EQ(sources.size(), 1u);
+  const auto files = catalog.files(sources[0].id);
+  ASSERT_EQ(files.size(), members.size());
+  for (const auto& m : members) {
+    const auto it = std::find_if(files.begin(), files.end(),
+                                 [&](const catalog::StoredFile& f) { return f.path == m.name; });
+    ASSERT_NE(it, files.end()) << m.name;
+    const PlainBytes bytes = v.read(it->content);
+    EXPECT_EQ(std::string(bytes.span().begin(), bytes.span().end()), m.data) << m.name;
+  }
+  // Media that messages reference are linked to the stored files.
+  const auto counts = catalog.counts();
+  EXPECT_GT(counts.media_files, 0u);
+}
+
+}  // namespace
+}  // namespace dmvault
