@@ -258,7 +258,7 @@ struct HtmlFile {
   std::vector<std::string> participants;
   bool has_participants = false;
   std::vector<std::pair<Message, std::vector<std::string>>> messages;  // with their problems
-  std::vector<std::size_t> offsets;
+  std::vector<std::size_t> offsets;  // of each message's block in the file, for warnings
 };
 
 class BlockReader {
@@ -267,7 +267,8 @@ class BlockReader {
               std::string_view html)
       : m_context(context), m_thread(thread), m_path(path), m_html(html) {}
 
-  // A message, or nothing for a header block (participants, "Mailbox thread pending").
+  // Reads one block into `file`: true when it was a message, false for a header block
+  // (a participants line, "Mailbox thread pending", an invite link).
   bool read(const GumboNode* block, HtmlFile& file);
 
  private:

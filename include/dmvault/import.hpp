@@ -11,14 +11,14 @@
 // Any failure leaves the vault byte-identical to what it was: the staged frames are cut.
 #pragma once
 
+#include "dmvault/importer.hpp"
+#include "dmvault/vault.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include "dmvault/importer.hpp"
-#include "dmvault/vault.hpp"
 
 namespace dmvault {
 

@@ -7,16 +7,16 @@
 // Only src/catalog includes <sqlite3.h>. Not thread-safe.
 #pragma once
 
+#include "dmvault/model.hpp"
+#include "dmvault/secret.hpp"
+#include "dmvault/vault.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include "dmvault/model.hpp"
-#include "dmvault/secret.hpp"
-#include "dmvault/vault.hpp"
 
 namespace dmvault::catalog {
 
@@ -101,6 +101,40 @@ struct MessageView {
   std::vector<ReactionView> reactions;
 };
 
+// A search, as src/query translates it (no SQLite types): `where` is an SQL condition over the
+// aliases m (messages) and c (conversations) whose parameters are ?1 ... ?N, bound in order
+// from `params`. The SQL function dm_fold(text) (fold_for_match) is available to it.
+struct SearchRequest {
+  enum class Sort { newest, oldest, relevance };
+  struct Param {
+    bool is_int = false;
+    std::int64_t number = 0;
+    std::string text;
+  };
+  std::string where = "1";
+  std::vector<Param> params;
+  // An FTS5 expression (messages_fts) over the query's positive words: ranks (bm25) and makes
+  // the snippets. Empty when the query has none.
+  std::string rank_match;
+  // Substrings (from the trigram side) to mark in snippets where FTS5 cannot.
+  std::vector<std::string> highlight;
+  Sort sort = Sort::newest;
+  std::size_t limit = 0;    // 0: all
+  std::size_t context = 0;  // messages before and after each hit, in its conversation
+};
+
+// Snippet marks: the matched text is between kMatchStart and kMatchEnd (control characters
+// that repaired message text never holds; they are removed from the text before marking).
+inline constexpr char kMatchStart = '\x02';
+inline constexpr char kMatchEnd = '\x03';
+
+struct SearchHit {
+  MessageView message;
+  std::string snippet;              // with kMatchStart/kMatchEnd around matches
+  std::vector<MessageView> before;  // -C context, oldest first
+  std::vector<MessageView> after;
+};
+
 class Catalog {
  public:
   // A new, empty catalog with the current schema.
@@ -145,6 +179,11 @@ class Catalog {
   // is set, `limit` messages centred on that time.
   std::vector<MessageView> messages(std::int64_t conversation_id, std::size_t limit,
                                     std::optional<std::int64_t> around_ms);
+
+  // --- Search (catalog_search.cpp) ------------------------------------------------------
+  // Error(usage) when the request's SQL or FTS5 expression is refused.
+  std::vector<SearchHit> search(const SearchRequest& request);
+  std::uint64_t count_matches(const SearchRequest& request);
 
   class Impl;
 

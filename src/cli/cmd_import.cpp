@@ -1,16 +1,16 @@
 #include "cli/cmd_import.hpp"
 
-#include <CLI/CLI.hpp>
-#include <unistd.h>
-
-#include <chrono>
-#include <iostream>
-
 #include "cli/common_options.hpp"
 #include "cli/display.hpp"
 #include "cli/vault_access.hpp"
 #include "dmvault/import.hpp"
 #include "util/json_writer.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <unistd.h>
 
 namespace dmvault::cli {
 
@@ -58,8 +58,8 @@ void write_json(std::ostream& out, const ImportSummary& s) {
 }  // namespace
 
 CLI::App* add_import_command(CLI::App& app, ImportOptions& options) {
-  CLI::App* command =
-      app.add_subcommand("import", "Seal an export (zip, tar or folder; several parts) into a vault");
+  CLI::App* command = app.add_subcommand(
+      "import", "Seal an export (zip, tar or folder; several parts) into a vault");
   add_vault_argument(*command, options.vault);
   command->add_option("export", options.exports, "The export: a zip, a tar or a folder")
       ->required()
@@ -96,7 +96,8 @@ int run_import(const ImportOptions& options, Context& context) {
   std::ostream& out = output.out();
   out << "imported " << summary.platform << " export: " << summary.conversations
       << " conversations, " << summary.messages_added << " new messages";
-  if (summary.messages_duplicate > 0) out << " (" << summary.messages_duplicate << " already stored)";
+  if (summary.messages_duplicate > 0)
+    out << " (" << summary.messages_duplicate << " already stored)";
   out << ", " << summary.attachments_added << " attachments\n";
   out << "read " << summary.files << " files (" << format_bytes(summary.bytes_read)
       << "), the vault grew by " << format_bytes(summary.bytes_stored) << '\n';

@@ -1,11 +1,11 @@
 // dmvault import VAULT EXPORT... [--platform P] [--timezone TZ] [--json]: seals an export.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "cli/context.hpp"
 #include "cli/passphrase.hpp"
+
+#include <string>
+#include <vector>
 
 namespace CLI {
 class App;

@@ -1,12 +1,12 @@
 #include "cli/cmd_list.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include "cli/common_options.hpp"
 #include "cli/display.hpp"
 #include "cli/vault_access.hpp"
 #include "import/catalog_store.hpp"
 #include "util/json_writer.hpp"
+
+#include <CLI/CLI.hpp>
 
 namespace dmvault::cli {
 

@@ -1,10 +1,10 @@
 // dmvault list VAULT [--json]: the conversations in a vault, with counts and date ranges.
 #pragma once
 
-#include <string>
-
 #include "cli/context.hpp"
 #include "cli/passphrase.hpp"
+
+#include <string>
 
 namespace CLI {
 class App;

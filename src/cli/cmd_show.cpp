@@ -1,7 +1,5 @@
 #include "cli/cmd_show.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include "cli/common_options.hpp"
 #include "cli/display.hpp"
 #include "cli/message_json.hpp"
@@ -9,13 +7,16 @@
 #include "dmvault/error.hpp"
 #include "import/catalog_store.hpp"
 
+#include <CLI/CLI.hpp>
+
 namespace dmvault::cli {
 
 CLI::App* add_show_command(CLI::App& app, ShowOptions& options) {
   CLI::App* command = app.add_subcommand("show", "Show the messages of one conversation");
   add_vault_argument(*command, options.vault);
-  command->add_option("conversation", options.conversation,
-                      "A conversation id (from 'dmvault list') or its title")
+  command
+      ->add_option("conversation", options.conversation,
+                   "A conversation id (from 'dmvault list') or its title")
       ->required();
   command->add_option("--limit", options.limit, "Show at most N messages (default: all)");
   command->add_option("--around", options.around,

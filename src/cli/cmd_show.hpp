@@ -1,11 +1,11 @@
 // dmvault show VAULT CONVERSATION [--json] [--limit N] [--around DATE]: a readable transcript.
 #pragma once
 
-#include <cstddef>
-#include <string>
-
 #include "cli/context.hpp"
 #include "cli/passphrase.hpp"
+
+#include <cstddef>
+#include <string>
 
 namespace CLI {
 class App;

@@ -1,12 +1,10 @@
 #include "cli/display.hpp"
 
-#include <cstdio>
-#include <ctime>
-
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 
 namespace dmvault::cli {
 
@@ -75,13 +73,14 @@ std::string_view credential_kind_name(Credential::Kind kind) {
 
 namespace {
 std::string format_local(std::int64_t unix_ms, bool with_minutes) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms >= 0 ? unix_ms / 1000
-                                                                     : (unix_ms - 999) / 1000);
+  const std::time_t seconds =
+      static_cast<std::time_t>(unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000);
   std::tm local{};
   if (localtime_r(&seconds, &local) == nullptr) return "?";
   char buffer[64];
-  const std::size_t n = with_minutes ? std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M", &local)
-                                     : std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &local);
+  const std::size_t n = with_minutes
+                            ? std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M", &local)
+                            : std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &local);
   return std::string(buffer, n);
 }
 }  // namespace

@@ -49,8 +49,7 @@ void write_message_json(std::ostream& out, const catalog::MessageView& m,
   out << '\n';
 }
 
-void write_message_text(std::ostream& out, const Output& output,
-                        const catalog::MessageView& m) {
+void write_message_text(std::ostream& out, const Output& output, const catalog::MessageView& m) {
   out << output.paint(format_local_minute(m.timestamp_ms), Colour::dim) << "  ";
   if (!m.sender.empty()) out << output.paint(printable(m.sender), Colour::bold) << ": ";
   if (m.kind == "unsent") {
@@ -82,7 +81,8 @@ void write_message_text(std::ostream& out, const Output& output,
   }
   if (!m.reactions.empty()) {
     out << "      ";
-    for (const auto& r : m.reactions) out << printable(r.reaction) << " " << printable(r.actor) << "  ";
+    for (const auto& r : m.reactions)
+      out << printable(r.reaction) << " " << printable(r.actor) << "  ";
     out << '\n';
   }
 }

@@ -2,11 +2,11 @@
 // line.
 #pragma once
 
-#include <ostream>
-#include <string>
-
 #include "catalog/catalog.hpp"
 #include "cli/output.hpp"
+
+#include <ostream>
+#include <string>
 
 namespace dmvault::cli {
 

@@ -1,13 +1,13 @@
-#include <algorithm>
-#include <chrono>
-#include <map>
-#include <set>
-
 #include "catalog/catalog.hpp"
 #include "dmvault/error.hpp"
 #include "dmvault/export_tree.hpp"
 #include "dmvault/import.hpp"
 #include "import/catalog_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
 
 namespace dmvault {
 
@@ -182,8 +182,8 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
   for (const SkippedEntry& skipped : tree.skipped()) {
     ++summary.warnings;
     if (request.on_warning) {
-      request.on_warning(skipped.part_name + ": " + skipped.path + ": skipped (" +
-                         skipped.reason + ")");
+      request.on_warning(skipped.part_name + ": " + skipped.path + ": skipped (" + skipped.reason +
+                         ")");
     }
   }
   if (request.on_progress) request.on_progress(summary.bytes_read, summary.files);

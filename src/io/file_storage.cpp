@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits>
 #include <optional>
@@ -22,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <utility>
+#include <vector>
 
 namespace dmvault {
 namespace {
@@ -252,6 +254,8 @@ class NewFileImpl final : public NewFile {
       throw already_exists_error(m_final_path);
     }
 
+    remove_abandoned_temporaries();
+
     UniqueFd fd;
     constexpr unsigned kAttempts = 16;
     for (unsigned attempt = 0; attempt < kAttempts && fd.get() < 0; ++attempt) {
@@ -276,6 +280,39 @@ class NewFileImpl final : public NewFile {
       ::unlinkat(m_dir.get(), m_temp_name.c_str(), 0);
       throw;
     }
+  }
+
+  // A process killed while building a vault leaves its ".<name>.tmp-*" file behind. Such a file
+  // is never a vault (it was not published) and holds only ciphertext; it is removed once no
+  // living process holds its lock (a creator locks it before writing a byte), so a concurrent
+  // init is never disturbed.
+  void remove_abandoned_temporaries() {
+    const std::string prefix = "." + m_final_name + ".tmp-";
+    const int dir_fd = ::dup(m_dir.get());
+    if (dir_fd < 0) return;
+    DIR* dir = ::fdopendir(dir_fd);
+    if (dir == nullptr) {
+      ::close(dir_fd);
+      return;
+    }
+    std::vector<std::string> abandoned;
+    while (const dirent* entry = ::readdir(dir)) {
+      const std::string name = entry->d_name;
+      if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+      UniqueFd fd(::openat(m_dir.get(), name.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+      if (fd.get() < 0) continue;
+      // An empty one may belong to a process between its O_EXCL create and its lock: leave it.
+      struct stat status = {};
+      if (::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode) || status.st_size == 0) {
+        continue;
+      }
+      struct flock lock = {};
+      lock.l_type = F_WRLCK;
+      lock.l_whence = SEEK_SET;
+      if (::fcntl(fd.get(), F_OFD_SETLK, &lock) == 0) abandoned.push_back(name);
+    }
+    ::closedir(dir);
+    for (const auto& name : abandoned) ::unlinkat(m_dir.get(), name.c_str(), 0);
   }
 
   NewFileImpl(const NewFileImpl&) = delete;

@@ -1,19 +1,19 @@
 // import, list, show and info end to end, on exports made by the project's own generator:
 // counts equal the generator's ground truth, re-imports add nothing, a zip equals its folder,
 // bad input leaves the vault byte-identical, and a kill -9 mid-import loses nothing.
+#include "cli/run_process.hpp"
+
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <simdjson.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <signal.h>
+#include <spawn.h>
 #include <sstream>
+#include <sys/wait.h>
 #include <thread>
-
-#include "cli/run_process.hpp"
+#include <unistd.h>
 
 extern char** environ;
 
@@ -98,8 +98,8 @@ struct Fixture {
 };
 
 TEST(ImportCli, CountsEqualGroundTruthAndReimportAddsNothing) {
-  Fixture f({"--conversations", "50", "--messages", "20000", "--media-bytes", "4000000", "--seed",
-             "7"});
+  Fixture f(
+      {"--conversations", "50", "--messages", "20000", "--media-bytes", "4000000", "--seed", "7"});
   const auto first = f.dm({"import", f.vault.string(), f.export_dir.string(), "--json"});
   ASSERT_EQ(first.status, 0) << first.err;
   const std::string truth = read_file(f.truth);
@@ -127,11 +127,11 @@ TEST(ImportCli, CountsEqualGroundTruthAndReimportAddsNothing) {
 }
 
 TEST(ImportCli, AZipGivesTheSameConversationsAsTheFolder) {
-  Fixture f({"--conversations", "12", "--messages", "3000", "--media-bytes", "500000", "--seed",
-             "11"});
+  Fixture f(
+      {"--conversations", "12", "--messages", "3000", "--media-bytes", "500000", "--seed", "11"});
   const fs::path zip_dir = f.dir.path() / "zipped";
-  ASSERT_EQ(run_generator({"--out", zip_dir.string(), "--conversations", "12", "--messages",
-                           "3000", "--media-bytes", "500000", "--seed", "11", "--zip"}),
+  ASSERT_EQ(run_generator({"--out", zip_dir.string(), "--conversations", "12", "--messages", "3000",
+                           "--media-bytes", "500000", "--seed", "11", "--zip"}),
             0);
   std::vector<std::string> zips;
   for (const auto& e : fs::directory_iterator(zip_dir)) zips.push_back(e.path().string());
@@ -212,15 +212,15 @@ TEST(ImportCli, UnknownExportIsExitFiveWithAHint) {
 }
 
 TEST(ImportCli, KillDuringImportLosesNothingAndARerunCompletes) {
-  Fixture f({"--conversations", "30", "--messages", "30000", "--media-bytes", "30000000",
-             "--seed", "9"});
+  Fixture f(
+      {"--conversations", "30", "--messages", "30000", "--media-bytes", "30000000", "--seed", "9"});
   const auto empty_verify = f.dm({"verify", f.vault.string()});
   ASSERT_EQ(empty_verify.status, 0);
   int killed = 0;
   for (int delay_ms : {50, 150, 400}) {
-    std::vector<std::string> argv_s{DMVAULT_BINARY, "import", f.vault.string(),
-                                    f.export_dir.string(), "--passphrase-file", f.pass.string(),
-                                    "--no-progress"};
+    std::vector<std::string> argv_s{
+        DMVAULT_BINARY,      "import",        f.vault.string(), f.export_dir.string(),
+        "--passphrase-file", f.pass.string(), "--no-progress"};
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -276,6 +276,13 @@ TEST(Crash, KillDuringInitNeverLeavesAPartialVault) {
     }
   }
   EXPECT_GT(completed, 0);  // the last kill points lie beyond the end of init
+  // The re-inits removed what the killed ones left (all but empty files, which a concurrent
+  // init could be about to lock).
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    if (entry.path().filename().string().rfind(".v", 0) == 0) {
+      EXPECT_EQ(entry.file_size(), 0u) << "abandoned " << entry.path();
+    }
+  }
 }
 
 TEST(Crash, KillDuringCommitOnARealFile) {

@@ -1,16 +1,16 @@
 // The import pipeline in-process, on hostile and multi-part exports built in the test: unsafe
 // entries are skipped and reported (never written anywhere), bombs and unknown exports leave the
 // vault byte-identical, parts combine into one export, and every file is stored byte-exact.
-#include <gtest/gtest.h>
-
-#include <fstream>
-
 #include "catalog/catalog.hpp"
 #include "dmvault/error.hpp"
 #include "dmvault/import.hpp"
 #include "import/catalog_store.hpp"
 #include "unit/export/export_test_support.hpp"
 #include "vault/vault_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
 
 namespace dmvault {
 namespace {
@@ -20,8 +20,7 @@ using namespace dmvault::testing;
 using namespace dmvault::io::export_testing;
 using dmvault::testing::TempDir;
 
-const fs::path kFixture =
-    fs::path(DMVAULT_SOURCE_DIR) / "tests/data/instagram/json-2020-22/export";
+const fs::path kFixture = fs::path(DMVAULT_SOURCE_DIR) / "tests/data/instagram/json-2020-22/export";
 
 // The fixture's files as archive members, in a fixed order.
 std::vector<Member> fixture_members() {
@@ -80,11 +79,10 @@ TEST(ImportPipeline, AZipBombLeavesTheVaultByteIdentical) {
   s.import({kFixture});
   const std::string before = read_bytes(s.vault_path);
   const fs::path zip = s.dir.path() / "bomb.zip";
-  auto entries = std::vector<RawZipEntry>{{"messages/inbox/a_1/message_1.json",
-                                           deflate_bytes(R"({"participants":[],"messages":[]})"),
-                                           0},
-                                          {"messages/inbox/a_1/photos/big.jpg",
-                                           deflate_zeros(200), 0}};
+  auto entries =
+      std::vector<RawZipEntry>{{"messages/inbox/a_1/message_1.json",
+                                deflate_bytes(R"({"participants":[],"messages":[]})"), 0},
+                               {"messages/inbox/a_1/photos/big.jpg", deflate_zeros(200), 0}};
   for (auto& e : entries) e.declared_size = e.content.size;
   write_bytes(zip, build_zip(entries));
   try {

@@ -1,0 +1,226 @@
+// The translator: AST -> SearchRequest. Each leaf becomes one SQL condition, and AND / OR / NOT
+// become SQL's, so any nesting of words, substrings and filters means what it says:
+//   word, phrase, prefix  m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)
+//                         (text, sender, conversation title, share and attachment names;
+//                         case and accents ignored by the unicode61 tokenizer)
+//   Han, kana, Thai ...   the trigram index over the text (a substring); under 3 characters,
+//                         which trigrams cannot index, a scan with instr()
+//   from: with: in:       dm_fold(name) contains the folded value (case and accents ignored)
+//   after: before: on:    timestamp_ms against the start and end of the period, in the local
+//                         zone (or UTC): after:D >= start of D, before:D < start of D,
+//                         on:D within D
+#include "catalog/match_fold.hpp"
+#include "dmvault/error.hpp"
+#include "query/query.hpp"
+
+#include <ctime>
+#include <stdexcept>
+
+namespace dmvault::query {
+
+namespace {
+
+// The FTS5 string for `text`: a quoted phrase, whose tokens the index's tokenizer splits.
+std::string fts_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::int64_t to_ms(const DateSpec& date, bool utc, bool next_period) {
+  std::tm tm{};
+  tm.tm_year = date.year - 1900;
+  tm.tm_mon = date.month - 1;
+  tm.tm_mday = date.day;
+  tm.tm_hour = date.hour;
+  tm.tm_min = date.minute;
+  if (next_period) {
+    switch (date.precision) {
+      case DateSpec::Precision::year:
+        ++tm.tm_year;
+        break;
+      case DateSpec::Precision::month:
+        ++tm.tm_mon;
+        break;
+      case DateSpec::Precision::day:
+        ++tm.tm_mday;
+        break;
+      case DateSpec::Precision::minute:
+        ++tm.tm_min;
+        break;
+    }
+  }
+  tm.tm_isdst = -1;  // let mktime decide, so DST boundaries land on the local wall clock
+  const std::time_t seconds = utc ? timegm(&tm) : mktime(&tm);
+  return static_cast<std::int64_t>(seconds) * 1000;
+}
+
+class Translator {
+ public:
+  Translator(catalog::SearchRequest& request, const TranslateOptions& options)
+      : m_request(request), m_options(options) {}
+
+  std::string condition(const Node& node, bool negated) {
+    switch (node.kind) {
+      case Node::Kind::all_of:
+      case Node::Kind::any_of: {
+        std::string out = "(";
+        for (std::size_t i = 0; i < node.children.size(); ++i) {
+          if (i > 0) out += node.kind == Node::Kind::all_of ? " AND " : " OR ";
+          out += condition(node.children[i], negated);
+        }
+        return out + ")";
+      }
+      case Node::Kind::negation:
+        return "(NOT " + condition(node.children.front(), !negated) + ")";
+      case Node::Kind::word:
+      case Node::Kind::phrase:
+      case Node::Kind::prefix:
+        return text_condition(node, negated);
+      case Node::Kind::filter:
+        return filter_condition(node);
+    }
+    throw std::logic_error("query: unknown node");
+  }
+
+ private:
+  std::string text_param(std::string value) {
+    m_request.params.push_back({false, 0, std::move(value)});
+    return "?" + std::to_string(m_request.params.size());
+  }
+  std::string int_param(std::int64_t value) {
+    m_request.params.push_back({true, value, {}});
+    return "?" + std::to_string(m_request.params.size());
+  }
+
+  std::string text_condition(const Node& node, bool negated) {
+    if (needs_substring_search(node.text)) {
+      if (!negated) m_request.highlight.push_back(node.text);
+      std::size_t characters = 0;
+      for (const char c : node.text) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++characters;
+      }
+      if (characters < 3) return "(instr(m.text, " + text_param(node.text) + ") > 0)";
+      return "(m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH " +
+             text_param(fts_string(node.text)) + "))";
+    }
+    std::string match = fts_string(node.text);
+    if (node.kind == Node::Kind::prefix) match += " *";
+    if (!negated) {
+      if (!m_request.rank_match.empty()) m_request.rank_match += " OR ";
+      m_request.rank_match += match;
+    }
+    return "(m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH " +
+           text_param(match) + "))";
+  }
+
+  std::string filter_condition(const Node& node) {
+    const std::string& key = node.key;
+    if (key == "from") {
+      return "(instr(dm_fold(m.sender), " + text_param(catalog::fold_for_match(node.text)) +
+             ") > 0)";
+    }
+    if (key == "with") {
+      return "(m.conversation_id IN (SELECT cp.conversation_id FROM conversation_participants"
+             " AS cp JOIN participants AS p ON p.id = cp.participant_id WHERE"
+             " instr(dm_fold(p.name), " +
+             text_param(catalog::fold_for_match(node.text)) + ") > 0))";
+    }
+    if (key == "in") {
+      return "(instr(dm_fold(c.title), " + text_param(catalog::fold_for_match(node.text)) +
+             ") > 0 OR CAST(c.id AS TEXT) = " + text_param(node.text) + ")";
+    }
+    if (key == "platform") {
+      return "(dm_fold(c.platform) = " + text_param(catalog::fold_for_match(node.text)) + ")";
+    }
+    if (key == "after") {
+      return "(m.timestamp_ms >= " + int_param(to_ms(node.date, m_options.utc, false)) + ")";
+    }
+    if (key == "before") {
+      return "(m.timestamp_ms < " + int_param(to_ms(node.date, m_options.utc, false)) + ")";
+    }
+    if (key == "on") {
+      return "(m.timestamp_ms >= " + int_param(to_ms(node.date, m_options.utc, false)) +
+             " AND m.timestamp_ms < " + int_param(to_ms(node.date, m_options.utc, true)) + ")";
+    }
+    if (key == "is") return "(m.kind = " + text_param(node.text) + ")";
+    // has:
+    if (node.text == "attachment") {
+      return "(EXISTS (SELECT 1 FROM attachments AS a WHERE a.message_id = m.id))";
+    }
+    if (node.text == "reaction") {
+      return "(EXISTS (SELECT 1 FROM reactions AS r WHERE r.message_id = m.id))";
+    }
+    if (node.text == "link") {
+      return "(coalesce(m.share_link, '') <> '' OR instr(m.text, 'http://') > 0 OR"
+             " instr(m.text, 'https://') > 0)";
+    }
+    // photo, video, audio, file; Instagram's gifs and stickers are images too.
+    if (node.text == "photo") {
+      return "(EXISTS (SELECT 1 FROM attachments AS a WHERE a.message_id = m.id AND a.kind IN"
+             " ('photo', 'gif', 'sticker')))";
+    }
+    return "(EXISTS (SELECT 1 FROM attachments AS a WHERE a.message_id = m.id AND a.kind = " +
+           text_param(node.text) + "))";
+  }
+
+  catalog::SearchRequest& m_request;
+  const TranslateOptions& m_options;
+};
+
+char32_t next_code_point(std::string_view text, std::size_t& i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t length = 1;
+  char32_t value = lead;
+  if (lead >= 0xF0) {
+    length = 4;
+    value = lead & 0x07U;
+  } else if (lead >= 0xE0) {
+    length = 3;
+    value = lead & 0x0FU;
+  } else if (lead >= 0xC0) {
+    length = 2;
+    value = lead & 0x1FU;
+  }
+  if (i + length > text.size()) {
+    i = text.size();
+    return 0;
+  }
+  for (std::size_t k = 1; k < length; ++k) value = (value << 6) | (byte(i + k) & 0x3FU);
+  i += length;
+  return value;
+}
+
+}  // namespace
+
+bool needs_substring_search(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char32_t c = next_code_point(text, i);
+    if ((c >= 0x0E00 && c <= 0x0EFF) ||    // Thai, Lao
+        (c >= 0x1000 && c <= 0x109F) ||    // Myanmar
+        (c >= 0x1780 && c <= 0x17FF) ||    // Khmer
+        (c >= 0x3040 && c <= 0x30FF) ||    // Hiragana, Katakana
+        (c >= 0x3400 && c <= 0x4DBF) ||    // Han extension A
+        (c >= 0x4E00 && c <= 0x9FFF) ||    // Han
+        (c >= 0xF900 && c <= 0xFAFF) ||    // Han compatibility
+        (c >= 0xFF66 && c <= 0xFF9F) ||    // half-width Katakana
+        (c >= 0x20000 && c <= 0x3134F)) {  // Han extensions B-G
+      return true;
+    }
+  }
+  return false;
+}
+
+catalog::SearchRequest translate(const Node& query, const TranslateOptions& options) {
+  catalog::SearchRequest request;
+  Translator translator(request, options);
+  request.where = translator.condition(query, false);
+  return request;
+}
+
+}  // namespace dmvault::query
