@@ -54,6 +54,7 @@
 // add_message; a title change rewrites the conversation's rows of messages_fts.
 #include "catalog/catalog.hpp"
 
+#include "catalog/catalog_internal.hpp"
 #include "catalog/dedup_key.hpp"
 #include "catalog/match_fold.hpp"
 #include "catalog/sqlite_db.hpp"
@@ -752,6 +753,8 @@ class Catalog::Impl {
     return ids;
   }
 };
+
+sql::Database& database_of(Catalog::Impl& impl) { return impl.m_db; }
 
 // --- Catalog ---------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 #include "cli/cmd_init.hpp"
 #include "cli/cmd_list.hpp"
 #include "cli/cmd_passwd.hpp"
+#include "cli/cmd_search.hpp"
 #include "cli/cmd_show.hpp"
 #include "cli/cmd_verify.hpp"
 #include "cli/context.hpp"
@@ -40,6 +41,7 @@ struct Commands {
   ImportOptions import;
   ListOptions list;
   ShowOptions show;
+  SearchOptions search;
 };
 
 std::string command_list(CLI::App& app) {
@@ -108,6 +110,7 @@ int run(int argc, char** argv) {
     const CLI::App* import = add_import_command(app, commands.import);
     const CLI::App* list = add_list_command(app, commands.list);
     const CLI::App* show = add_show_command(app, commands.show);
+    const CLI::App* search = add_search_command(app, commands.search);
     for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
       command->group("Commands");
     }
@@ -136,6 +139,8 @@ int run(int argc, char** argv) {
       status = run_list(commands.list, context);
     } else if (show->parsed()) {
       status = run_show(commands.show, context);
+    } else if (search->parsed()) {
+      status = run_search(commands.search, context);
     }
     output.finish();
     return status;

@@ -59,7 +59,8 @@ struct TranslateOptions {
 catalog::SearchRequest translate(const Node& query, const TranslateOptions& options = {});
 
 // Whether `text` holds a character of a script written without spaces between words (Han,
-// kana, Thai, Lao, Khmer, Myanmar), which the word index cannot split.
+// kana, Thai, Lao, Khmer, Myanmar), which the word index cannot split, or a symbol or emoji,
+// which it does not index: such terms are searched as substrings of the text.
 bool needs_substring_search(std::string_view text);
 
 }  // namespace dmvault::query

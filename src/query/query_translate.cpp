@@ -130,8 +130,9 @@ class Translator {
              text_param(catalog::fold_for_match(node.text)) + ") > 0))";
     }
     if (key == "in") {
-      return "(instr(dm_fold(c.title), " + text_param(catalog::fold_for_match(node.text)) +
-             ") > 0 OR CAST(c.id AS TEXT) = " + text_param(node.text) + ")";
+      const std::string title = text_param(catalog::fold_for_match(node.text));
+      const std::string id = text_param(node.text);
+      return "(instr(dm_fold(c.title), " + title + ") > 0 OR CAST(c.id AS TEXT) = " + id + ")";
     }
     if (key == "platform") {
       return "(dm_fold(c.platform) = " + text_param(catalog::fold_for_match(node.text)) + ")";
@@ -143,8 +144,10 @@ class Translator {
       return "(m.timestamp_ms < " + int_param(to_ms(node.date, m_options.utc, false)) + ")";
     }
     if (key == "on") {
-      return "(m.timestamp_ms >= " + int_param(to_ms(node.date, m_options.utc, false)) +
-             " AND m.timestamp_ms < " + int_param(to_ms(node.date, m_options.utc, true)) + ")";
+      // Parameters are numbered as they are added: add them in order, before concatenating.
+      const std::string start = int_param(to_ms(node.date, m_options.utc, false));
+      const std::string end = int_param(to_ms(node.date, m_options.utc, true));
+      return "(m.timestamp_ms >= " + start + " AND m.timestamp_ms < " + end + ")";
     }
     if (key == "is") return "(m.kind = " + text_param(node.text) + ")";
     // has:
@@ -209,7 +212,9 @@ bool needs_substring_search(std::string_view text) {
         (c >= 0x4E00 && c <= 0x9FFF) ||    // Han
         (c >= 0xF900 && c <= 0xFAFF) ||    // Han compatibility
         (c >= 0xFF66 && c <= 0xFF9F) ||    // half-width Katakana
-        (c >= 0x20000 && c <= 0x3134F)) {  // Han extensions B-G
+        (c >= 0x20000 && c <= 0x3134F) ||  // Han extensions B-G
+        // Symbols and emoji: the word index drops them (they are not letters or digits).
+        (c >= 0x2190 && c <= 0x2BFF) || (c >= 0x1F000 && c <= 0x1FAFF)) {
       return true;
     }
   }

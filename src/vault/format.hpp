@@ -1,6 +1,7 @@
 // The on-disk layout of a vault, format version 1. man/dmvault-vault.5 is the normative text;
 // this file is its constants and byte-exact encoders/decoders (no I/O, no policy), so that the
-// test vectors in tests/vault/vectors can check the same functions the vault uses.
+// test vectors in tests/vectors/vectors.txt (generated independently with PyNaCl, checked by
+// tests/unit/vault/format_vectors_test.cpp) exercise the same functions the vault uses.
 //
 // All integers are little-endian. Offsets are from the start of the file.
 //
@@ -194,8 +195,9 @@ std::vector<std::uint8_t> frame_ad(const ObjectId& vault_id,
                                    std::span<const std::uint8_t, kFrameHeaderSize> header);
 // Frame plaintext framing: 4-byte length, content, zero padding (Padmé unless a full chunk).
 std::vector<std::uint8_t> pad_payload(std::span<const std::uint8_t> content);
-// The content inside a padded plaintext; nullopt when the length prefix is out of range or the
-// padding is not all zero.
+// The content inside a padded plaintext; nullopt when the length prefix is out of range, the
+// padded size is not exactly the one pad_payload gives for that length, or the padding is not all
+// zero (so every content has exactly one valid encoding).
 std::optional<std::span<const std::uint8_t>> unpad_payload(std::span<const std::uint8_t> padded);
 
 // --- footer -------------------------------------------------------------------------------

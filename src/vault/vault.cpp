@@ -477,6 +477,7 @@ PlainBytes Vault::read(const ObjectId& id) const {
   PlainBytes out(size ? static_cast<std::size_t>(*size) : 0);
   std::size_t pos = 0;
   m_impl->stream(id, [&](std::span<const std::uint8_t> piece) {
+    if (piece.empty()) return;  // an empty object: nothing to copy (and no buffer to copy to)
     std::memcpy(out.data() + pos, piece.data(), piece.size());
     pos += piece.size();
   });

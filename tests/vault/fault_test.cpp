@@ -38,12 +38,13 @@ void run_fault_matrix(const std::function<void(Vault&)>& operation,
         Case{io::StorageCall::sync, EIO, false}, Case{io::StorageCall::truncate, EIO, false}}) {
     for (std::uint64_t nth = 1;; ++nth) {
       io::MemoryStorage memory(initial);
-      auto faulty = std::make_unique<io::FaultStorage>(
+      // The test keeps the fault storage (the vault gets a borrowed view) so it can ask it
+      // afterwards how many failures it made.
+      auto fault = std::make_unique<io::FaultStorage>(
           memory, std::vector<io::Fault>{{c.call, nth, true, c.error_number, c.partial}});
-      io::FaultStorage* fault = faulty.get();
       bool failed = false;
       try {
-        Vault v = Vault::open_on(std::move(faulty), passphrase("pw"), write_options());
+        Vault v = Vault::open_on(borrow(*fault), passphrase("pw"), write_options());
         try {
           operation(v);
         } catch (const Error& e) {
@@ -107,10 +108,9 @@ TEST(Fault, EveryFailingCallOfPasswdIsCleanAndLosesNothing) {
 TEST(Fault, FailedSyncIsNeverRetried) {
   ObjectId kept{};
   io::MemoryStorage memory(committed_vault(kept));
-  auto faulty = std::make_unique<io::FaultStorage>(
+  auto fault = std::make_unique<io::FaultStorage>(
       memory, std::vector<io::Fault>{{io::StorageCall::sync, 1, false, EIO, false}});
-  io::FaultStorage* fault = faulty.get();
-  Vault v = Vault::open_on(std::move(faulty), passphrase("pw"), write_options());
+  Vault v = Vault::open_on(borrow(*fault), passphrase("pw"), write_options());
   v.put(text_bytes("x"));
   EXPECT_EQ(code_of([&] { v.commit(); }), ErrorCode::io);
   const auto syncs = fault->calls(io::StorageCall::sync);

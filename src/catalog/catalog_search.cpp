@@ -1,0 +1,265 @@
+// Catalog::search and Catalog::count_matches: runs a SearchRequest (built by src/query) over
+// the in-memory catalog. The request's condition is SQL text with numbered parameters; it is
+// prepared here, never cached (each query is different), and its parameters are bound, so no
+// value of the user's query is ever spliced into SQL.
+#include "catalog/catalog.hpp"
+#include "catalog/catalog_internal.hpp"
+#include "catalog/match_fold.hpp"
+#include "catalog/sqlite_db.hpp"
+#include "dmvault/error.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <limits>
+#include <string_view>
+
+namespace dmvault::catalog {
+
+namespace {
+
+void fold_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  if (argc != 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* text = sqlite3_value_text(argv[0]);
+  const int bytes = sqlite3_value_bytes(argv[0]);
+  const std::string folded = fold_for_match(
+      std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(bytes)));
+  sqlite3_result_text64(context, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+void register_functions(sql::Database& db) {
+  const int rc = sqlite3_create_function_v2(db.handle(), "dm_fold", 1,
+                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                            nullptr, fold_function, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) sql::fail(db.handle(), rc, "registering dm_fold");
+}
+
+void bind_params(sql::Statement& statement, const SearchRequest& request) {
+  int index = 1;
+  for (const SearchRequest::Param& param : request.params) {
+    if (param.is_int) {
+      statement.bind_int(index, param.number);
+    } else {
+      statement.bind_text(index, param.text);
+    }
+    ++index;
+  }
+}
+
+std::uint64_t to_count(std::int64_t value) {
+  return value < 0 ? 0 : static_cast<std::uint64_t>(value);
+}
+
+std::int64_t to_limit(std::size_t value) {
+  if (value == 0 || value > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())) {
+    return -1;
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+MessageView load_message(sql::Database& db, std::int64_t id) {
+  MessageView view;
+  {
+    auto q = db.query(
+        "SELECT m.id, m.conversation_id, c.title, c.platform, m.sender, m.sender_id,"
+        " m.timestamp_ms, m.kind, m.text, m.reply_to, m.share_link, m.share_text,"
+        " m.share_owner FROM messages AS m JOIN conversations AS c"
+        " ON c.id = m.conversation_id WHERE m.id = ?1");
+    q->bind_int(1, id);
+    if (!q->step()) {
+      throw Error(ErrorCode::corrupted, "catalog is damaged: a message vanished while it was read");
+    }
+    view.message_id = q->column_int(0);
+    view.conversation_id = q->column_int(1);
+    view.conversation = q->column_text(2);
+    view.platform = q->column_text(3);
+    view.sender = q->column_text(4);
+    view.sender_id = q->column_text(5);
+    view.timestamp_ms = q->column_int(6);
+    view.kind = q->column_text(7);
+    view.text = q->column_text(8);
+    view.reply_to = q->column_text(9);
+    if (!q->is_null(10))
+      view.share = Share{q->column_text(10), q->column_text(11), q->column_text(12)};
+  }
+  {
+    auto q = db.query(
+        "SELECT kind, name, uri, size, content FROM attachments WHERE message_id = ?1"
+        " ORDER BY ordinal");
+    q->bind_int(1, id);
+    while (q->step()) {
+      AttachmentView attachment;
+      attachment.kind = q->column_text(0);
+      attachment.name = q->column_text(1);
+      attachment.uri = q->column_text(2);
+      attachment.size = to_count(q->column_int(3));
+      if (!q->is_null(4)) {
+        const auto blob = q->column_blob(4);
+        if (blob.size() == ObjectId{}.size()) {
+          ObjectId content{};
+          std::copy(blob.begin(), blob.end(), content.begin());
+          attachment.content = content;
+        }
+      }
+      view.attachments.push_back(std::move(attachment));
+    }
+  }
+  {
+    auto q = db.query("SELECT actor, reaction FROM reactions WHERE message_id = ?1 ORDER BY id");
+    q->bind_int(1, id);
+    while (q->step()) view.reactions.push_back({q->column_text(0), q->column_text(1)});
+  }
+  return view;
+}
+
+std::vector<MessageView> neighbours(sql::Database& db, const MessageView& message,
+                                    std::size_t count, bool before) {
+  std::vector<std::int64_t> ids;
+  {
+    auto q = db.query(before ? "SELECT id FROM messages WHERE conversation_id = ?1 AND id < ?2"
+                               " ORDER BY id DESC LIMIT ?3"
+                             : "SELECT id FROM messages WHERE conversation_id = ?1 AND id > ?2"
+                               " ORDER BY id LIMIT ?3");
+    q->bind_int(1, message.conversation_id);
+    q->bind_int(2, message.message_id);
+    q->bind_int(3, to_limit(count));
+    while (q->step()) ids.push_back(q->column_int(0));
+  }
+  if (before) std::reverse(ids.begin(), ids.end());
+  std::vector<MessageView> out;
+  for (const std::int64_t id : ids) out.push_back(load_message(db, id));
+  return out;
+}
+
+// Keeps whole UTF-8 characters: moves `at` back to the start of the character it is in.
+std::size_t char_start(std::string_view text, std::size_t at) {
+  while (at > 0 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) {
+    --at;
+  }
+  return at;
+}
+
+// A snippet of `text` around the first of `needles`, each occurrence marked (used where FTS5
+// cannot mark: substring hits of the trigram side, and matches outside the text column).
+std::string substring_snippet(std::string_view text, const std::vector<std::string>& needles) {
+  constexpr std::size_t kBefore = 40;
+  constexpr std::size_t kLength = 160;
+  std::size_t first = std::string_view::npos;
+  for (const std::string& needle : needles) {
+    if (!needle.empty()) first = std::min(first, text.find(needle));
+  }
+  std::size_t begin = 0;
+  if (first != std::string_view::npos && first > kBefore) begin = char_start(text, first - kBefore);
+  std::size_t end = std::min(text.size(), begin + kLength);
+  if (first != std::string_view::npos)
+    end = std::max(end, std::min(text.size(), first + kLength / 2));
+  end = end < text.size() ? char_start(text, end) : end;
+  std::string out = begin > 0 ? "…" : "";
+  std::size_t at = begin;
+  while (at < end) {
+    std::size_t next = std::string_view::npos;
+    const std::string* found = nullptr;
+    for (const std::string& needle : needles) {
+      if (needle.empty()) continue;
+      const std::size_t hit = text.find(needle, at);
+      if (hit < next && hit + needle.size() <= end) {
+        next = hit;
+        found = &needle;
+      }
+    }
+    if (found == nullptr) {
+      out.append(text.substr(at, end - at));
+      break;
+    }
+    out.append(text.substr(at, next - at));
+    out += kMatchStart;
+    out += *found;
+    out += kMatchEnd;
+    at = next + found->size();
+  }
+  if (end < text.size()) out += "…";
+  return out;
+}
+
+std::string make_snippet(sql::Database& db, const SearchRequest& request,
+                         const MessageView& message) {
+  if (!request.rank_match.empty()) {
+    auto q = db.query(
+        "SELECT snippet(messages_fts, 0, char(2), char(3), '…', 24) FROM messages_fts"
+        " WHERE messages_fts MATCH ?1 AND rowid = ?2");
+    q->bind_text(1, request.rank_match);
+    q->bind_int(2, message.message_id);
+    if (q->step()) {
+      std::string snippet = q->column_text(0);
+      if (snippet.find(kMatchStart) != std::string::npos) return snippet;
+    }
+  }
+  std::string text = message.text;
+  std::erase_if(text, [](char c) { return c == kMatchStart || c == kMatchEnd; });
+  return substring_snippet(text, request.highlight);
+}
+
+}  // namespace
+
+std::vector<SearchHit> Catalog::search(const SearchRequest& request) {
+  sql::Database& db = database_of(*m_impl);
+  register_functions(db);
+  const bool rank = request.sort == SearchRequest::Sort::relevance && !request.rank_match.empty();
+  const std::string rank_param = "?" + std::to_string(request.params.size() + 1);
+  const std::string limit_param = "?" + std::to_string(request.params.size() + (rank ? 2 : 1));
+  std::string sql =
+      "SELECT m.id FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id";
+  if (rank) {
+    sql +=
+        " LEFT JOIN (SELECT rowid AS id, bm25(messages_fts) AS score FROM messages_fts"
+        " WHERE messages_fts MATCH " +
+        rank_param + ") AS f ON f.id = m.id";
+  }
+  sql += " WHERE " + request.where + " ORDER BY ";
+  if (rank) {
+    sql += "coalesce(f.score, 0), m.id DESC";  // bm25: lower is better
+  } else {
+    sql += request.sort == SearchRequest::Sort::oldest ? "m.id" : "m.id DESC";
+  }
+  sql += " LIMIT " + limit_param;
+
+  std::vector<std::int64_t> ids;
+  {
+    sql::Statement q(db.handle(), sql);
+    bind_params(q, request);
+    int next = static_cast<int>(request.params.size()) + 1;
+    if (rank) q.bind_text(next++, request.rank_match);
+    q.bind_int(next, to_limit(request.limit));
+    while (q.step()) ids.push_back(q.column_int(0));
+  }
+  std::vector<SearchHit> hits;
+  hits.reserve(ids.size());
+  for (const std::int64_t id : ids) {
+    SearchHit hit;
+    hit.message = load_message(db, id);
+    hit.snippet = make_snippet(db, request, hit.message);
+    if (request.context > 0) {
+      hit.before = neighbours(db, hit.message, request.context, true);
+      hit.after = neighbours(db, hit.message, request.context, false);
+    }
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
+
+std::uint64_t Catalog::count_matches(const SearchRequest& request) {
+  sql::Database& db = database_of(*m_impl);
+  register_functions(db);
+  const std::string sql =
+      "SELECT count(*) FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id"
+      " WHERE " +
+      request.where;
+  sql::Statement q(db.handle(), sql);
+  bind_params(q, request);
+  return q.step() ? to_count(q.column_int(0)) : 0;
+}
+
+}  // namespace dmvault::catalog
