@@ -755,6 +755,9 @@ class Catalog::Impl {
 };
 
 sql::Database& database_of(Catalog::Impl& impl) { return impl.m_db; }
+MessageView message_view_of(Catalog::Impl& impl, std::int64_t message_id) {
+  return impl.message_view(message_id);
+}
 
 // --- Catalog ---------------------------------------------------------------------------------
 

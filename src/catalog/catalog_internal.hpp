@@ -1,5 +1,5 @@
 // What the catalog's own source files share beyond catalog.hpp: access to the connection of a
-// Catalog::Impl (defined in catalog.cpp) for the search code in catalog_search.cpp.
+// Catalog::Impl (defined in catalog.cpp) and its message loader, for catalog_search.cpp.
 #pragma once
 
 #include "catalog/catalog.hpp"
@@ -8,5 +8,7 @@
 namespace dmvault::catalog {
 
 sql::Database& database_of(Catalog::Impl& impl);
+// One message with its attachments and reactions, as show and search print it.
+MessageView message_view_of(Catalog::Impl& impl, std::int64_t message_id);
 
 }  // namespace dmvault::catalog

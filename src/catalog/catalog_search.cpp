@@ -60,63 +60,9 @@ std::int64_t to_limit(std::size_t value) {
   return static_cast<std::int64_t>(value);
 }
 
-MessageView load_message(sql::Database& db, std::int64_t id) {
-  MessageView view;
-  {
-    auto q = db.query(
-        "SELECT m.id, m.conversation_id, c.title, c.platform, m.sender, m.sender_id,"
-        " m.timestamp_ms, m.kind, m.text, m.reply_to, m.share_link, m.share_text,"
-        " m.share_owner FROM messages AS m JOIN conversations AS c"
-        " ON c.id = m.conversation_id WHERE m.id = ?1");
-    q->bind_int(1, id);
-    if (!q->step()) {
-      throw Error(ErrorCode::corrupted, "catalog is damaged: a message vanished while it was read");
-    }
-    view.message_id = q->column_int(0);
-    view.conversation_id = q->column_int(1);
-    view.conversation = q->column_text(2);
-    view.platform = q->column_text(3);
-    view.sender = q->column_text(4);
-    view.sender_id = q->column_text(5);
-    view.timestamp_ms = q->column_int(6);
-    view.kind = q->column_text(7);
-    view.text = q->column_text(8);
-    view.reply_to = q->column_text(9);
-    if (!q->is_null(10))
-      view.share = Share{q->column_text(10), q->column_text(11), q->column_text(12)};
-  }
-  {
-    auto q = db.query(
-        "SELECT kind, name, uri, size, content FROM attachments WHERE message_id = ?1"
-        " ORDER BY ordinal");
-    q->bind_int(1, id);
-    while (q->step()) {
-      AttachmentView attachment;
-      attachment.kind = q->column_text(0);
-      attachment.name = q->column_text(1);
-      attachment.uri = q->column_text(2);
-      attachment.size = to_count(q->column_int(3));
-      if (!q->is_null(4)) {
-        const auto blob = q->column_blob(4);
-        if (blob.size() == ObjectId{}.size()) {
-          ObjectId content{};
-          std::copy(blob.begin(), blob.end(), content.begin());
-          attachment.content = content;
-        }
-      }
-      view.attachments.push_back(std::move(attachment));
-    }
-  }
-  {
-    auto q = db.query("SELECT actor, reaction FROM reactions WHERE message_id = ?1 ORDER BY id");
-    q->bind_int(1, id);
-    while (q->step()) view.reactions.push_back({q->column_text(0), q->column_text(1)});
-  }
-  return view;
-}
-
-std::vector<MessageView> neighbours(sql::Database& db, const MessageView& message,
+std::vector<MessageView> neighbours(Catalog::Impl& impl, const MessageView& message,
                                     std::size_t count, bool before) {
+  sql::Database& db = database_of(impl);
   std::vector<std::int64_t> ids;
   {
     auto q = db.query(before ? "SELECT id FROM messages WHERE conversation_id = ?1 AND id < ?2"
@@ -130,7 +76,7 @@ std::vector<MessageView> neighbours(sql::Database& db, const MessageView& messag
   }
   if (before) std::reverse(ids.begin(), ids.end());
   std::vector<MessageView> out;
-  for (const std::int64_t id : ids) out.push_back(load_message(db, id));
+  for (const std::int64_t id : ids) out.push_back(message_view_of(impl, id));
   return out;
 }
 
@@ -239,11 +185,11 @@ std::vector<SearchHit> Catalog::search(const SearchRequest& request) {
   hits.reserve(ids.size());
   for (const std::int64_t id : ids) {
     SearchHit hit;
-    hit.message = load_message(db, id);
+    hit.message = message_view_of(*m_impl, id);
     hit.snippet = make_snippet(db, request, hit.message);
     if (request.context > 0) {
-      hit.before = neighbours(db, hit.message, request.context, true);
-      hit.after = neighbours(db, hit.message, request.context, false);
+      hit.before = neighbours(*m_impl, hit.message, request.context, true);
+      hit.after = neighbours(*m_impl, hit.message, request.context, false);
     }
     hits.push_back(std::move(hit));
   }
