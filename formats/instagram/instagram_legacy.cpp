@@ -16,27 +16,12 @@ namespace dmvault::formats::instagram {
 
 namespace {
 
+using meta::as_array;
+using meta::as_object;
+using meta::member;
 using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
-
-std::optional<object> as_object(element value) {
-  object out;
-  if (value.get_object().get(out) != simdjson::SUCCESS) return std::nullopt;
-  return out;
-}
-
-std::optional<array> as_array(element value) {
-  array out;
-  if (value.get_array().get(out) != simdjson::SUCCESS) return std::nullopt;
-  return out;
-}
-
-std::optional<element> member(object obj, std::string_view key) {
-  element out;
-  if (obj.at_key(key).get(out) != simdjson::SUCCESS) return std::nullopt;
-  return out;
-}
 
 std::optional<std::string_view> string_member(object obj, std::string_view key) {
   const auto value = member(obj, key);

@@ -13,24 +13,6 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-std::optional<object> as_object(element value) {
-  object out;
-  if (value.get_object().get(out) != simdjson::SUCCESS) return std::nullopt;
-  return out;
-}
-
-std::optional<array> as_array(element value) {
-  array out;
-  if (value.get_array().get(out) != simdjson::SUCCESS) return std::nullopt;
-  return out;
-}
-
-std::optional<element> member(object obj, std::string_view key) {
-  element out;
-  if (obj.at_key(key).get(out) != simdjson::SUCCESS) return std::nullopt;
-  return out;
-}
-
 // A repaired string; a problem is noted when the value has another type (null counts as absent).
 std::optional<std::string> text_value(element value, std::string_view key,
                                       std::vector<std::string>& problems, std::string_view where) {

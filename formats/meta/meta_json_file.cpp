@@ -322,6 +322,24 @@ std::pair<std::size_t, std::size_t> SpanScanner::skip() {
   fail();
 }
 
+std::optional<simdjson::dom::object> as_object(simdjson::dom::element value) {
+  simdjson::dom::object out;
+  if (value.get_object().get(out) != simdjson::SUCCESS) return std::nullopt;
+  return out;
+}
+
+std::optional<simdjson::dom::array> as_array(simdjson::dom::element value) {
+  simdjson::dom::array out;
+  if (value.get_array().get(out) != simdjson::SUCCESS) return std::nullopt;
+  return out;
+}
+
+std::optional<simdjson::dom::element> member(simdjson::dom::object obj, std::string_view key) {
+  simdjson::dom::element out;
+  if (obj.at_key(key).get(out) != simdjson::SUCCESS) return std::nullopt;
+  return out;
+}
+
 std::optional<std::string_view> as_string(simdjson::dom::element value) {
   std::string_view out;
   if (value.get_string().get(out) != simdjson::SUCCESS) return std::nullopt;

@@ -71,5 +71,9 @@ class SpanScanner {
 std::optional<std::string_view> as_string(simdjson::dom::element value);
 std::optional<std::int64_t> as_int64(simdjson::dom::element value);
 std::optional<bool> as_bool(simdjson::dom::element value);
+std::optional<simdjson::dom::object> as_object(simdjson::dom::element value);
+std::optional<simdjson::dom::array> as_array(simdjson::dom::element value);
+// The value of `key` in `obj`, if present.
+std::optional<simdjson::dom::element> member(simdjson::dom::object obj, std::string_view key);
 
 }  // namespace dmvault::formats::meta
