@@ -1,6 +1,7 @@
 // import, list, show and info end to end, on exports made by the project's own generator:
 // counts equal the generator's ground truth, re-imports add nothing, a zip equals its folder,
 // bad input leaves the vault byte-identical, and a kill -9 mid-import loses nothing.
+#include "cli/generated_export.hpp"
 #include "cli/run_process.hpp"
 
 #include <gtest/gtest.h>
@@ -21,7 +22,9 @@ namespace dmvault {
 namespace {
 
 using dmvault::testing::ProcessResult;
+using dmvault::testing::read_file;
 using dmvault::testing::run_dmvault;
+using dmvault::testing::run_generator;
 namespace fs = std::filesystem;
 
 class TempDir {
@@ -40,26 +43,6 @@ class TempDir {
  private:
   fs::path m_path;
 };
-
-int run_generator(const std::vector<std::string>& args) {
-  std::vector<std::string> argv_s{DMVAULT_GEN_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, DMVAULT_GEN_BINARY, nullptr, nullptr, argv.data(), environ) != 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::uint64_t json_uint(const std::string& json, const char* key) {
   simdjson::dom::parser parser;

@@ -2,6 +2,7 @@
 // planted word is found exactly where the generator put it (as written, without its accents
 // and with from:"Sender Name"), spaceless scripts are found by substring, and the exit statuses,
 // --count, -C and the text output behave as dmvault(1) says.
+#include "cli/generated_export.hpp"
 #include "cli/run_process.hpp"
 
 #include <gtest/gtest.h>
@@ -24,7 +25,9 @@ namespace dmvault {
 namespace {
 
 using dmvault::testing::ProcessResult;
+using dmvault::testing::read_file;
 using dmvault::testing::run_dmvault;
+using dmvault::testing::run_generator;
 namespace fs = std::filesystem;
 
 struct Occurrence {
@@ -45,26 +48,6 @@ struct Hit {
   bool has_snippet = false;
   std::string snippet;
 };
-
-int run_generator(const std::vector<std::string>& args) {
-  std::vector<std::string> argv_s{DMVAULT_GEN_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, DMVAULT_GEN_BINARY, nullptr, nullptr, argv.data(), environ) != 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<Hit> parse_hits(const std::string& out) {
   std::vector<Hit> hits;

@@ -22,24 +22,6 @@ struct ConformanceKit {
   std::string main_file;
 };
 
-std::string meta_escaped(std::string_view utf8) {
-  std::string out;
-  for (const char ch : utf8) {
-    const auto b = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (b >= 0x80 || b < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", b);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 const std::string kInstagramFile =
     "your_instagram_activity/messages/inbox/anaperez_17841400000000001/message_1.json";
 

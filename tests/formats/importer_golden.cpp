@@ -11,44 +11,6 @@
 
 namespace dmvault::test {
 
-std::string kind_name(MessageKind kind) {
-  switch (kind) {
-    case MessageKind::text:
-      return "text";
-    case MessageKind::media:
-      return "media";
-    case MessageKind::share:
-      return "share";
-    case MessageKind::call:
-      return "call";
-    case MessageKind::system:
-      return "system";
-    case MessageKind::unsent:
-      return "unsent";
-    case MessageKind::sticker:
-      return "sticker";
-  }
-  return "?";
-}
-
-std::string attachment_kind_name(AttachmentKind kind) {
-  switch (kind) {
-    case AttachmentKind::photo:
-      return "photo";
-    case AttachmentKind::video:
-      return "video";
-    case AttachmentKind::audio:
-      return "audio";
-    case AttachmentKind::file:
-      return "file";
-    case AttachmentKind::gif:
-      return "gif";
-    case AttachmentKind::sticker:
-      return "sticker";
-  }
-  return "?";
-}
-
 std::string utc_text(std::int64_t ms) {
   const std::int64_t seconds = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
   const std::int64_t millis = ms - seconds * 1000;
@@ -94,7 +56,7 @@ void write_conversation(util::JsonWriter& w, const Conversation& c) {
 void write_message(util::JsonWriter& w, const MessageRecord& r) {
   const Message& m = r.message;
   w.begin_object().key("message").begin_object();
-  w.field("thread_id", r.thread_id).field("kind", kind_name(m.kind));
+  w.field("thread_id", r.thread_id).field("kind", to_string(m.kind));
   w.field("sender", m.sender).field("sender_id", m.sender_id);
   w.field("timestamp_ms", m.timestamp_ms).field("utc", utc_text(m.timestamp_ms));
   w.field("local_time", m.local_time).field("text", m.text);
@@ -110,7 +72,7 @@ void write_message(util::JsonWriter& w, const MessageRecord& r) {
   optional_number(w, "call_duration_s", m.call_duration_s);
   w.key("attachments").begin_array();
   for (const Attachment& a : m.attachments) {
-    w.begin_object().field("kind", attachment_kind_name(a.kind)).field("uri", a.uri);
+    w.begin_object().field("kind", to_string(a.kind)).field("uri", a.uri);
     w.field("name", a.name);
     optional_number(w, "created_ms", a.created_ms);
     w.end_object();

@@ -10,8 +10,6 @@
 
 namespace dmvault::test {
 
-std::string kind_name(MessageKind kind);
-std::string attachment_kind_name(AttachmentKind kind);
 // "2024-06-02T10:23:00.000Z"
 std::string utc_text(std::int64_t ms);
 

@@ -13,23 +13,7 @@ namespace dmvault::test {
 namespace {
 
 // A JSON string literal the way Meta writes it: each non-ASCII UTF-8 byte as \u00XX.
-std::string meta_string(std::string_view utf8) {
-  std::string out = "\"";
-  for (const char ch : utf8) {
-    const auto b = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (b >= 0x80 || b < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", b);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
+std::string meta_string(std::string_view utf8) { return "\"" + meta_escaped(utf8) + "\""; }
 
 struct Msg {
   std::string sender;

@@ -3,6 +3,7 @@
 #include "dmvault/error.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -92,6 +93,24 @@ std::vector<WarningRecord> RecordingSink::warnings() const {
   std::vector<WarningRecord> out;
   for (const Record& r : m_records) {
     if (const auto* w = std::get_if<WarningRecord>(&r)) out.push_back(*w);
+  }
+  return out;
+}
+
+std::string meta_escaped(std::string_view utf8) {
+  std::string out;
+  for (const char ch : utf8) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (b >= 0x80 || b < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", b);
+      out += buf;
+    } else {
+      out += ch;
+    }
   }
   return out;
 }

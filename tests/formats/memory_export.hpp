@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -66,5 +67,9 @@ class RecordingSink final : public ImportSink {
   std::vector<std::string> m_announced;
   std::vector<std::string> m_violations;
 };
+
+// A string as Meta's exporter writes it inside JSON quotes: every byte outside printable ASCII
+// as its own \u00XX escape (the mojibake the importers repair).
+std::string meta_escaped(std::string_view utf8);
 
 }  // namespace dmvault::test
