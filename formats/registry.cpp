@@ -2,12 +2,19 @@
 // list is what the code says, in a fixed order).
 #include "dmvault/importer.hpp"
 #include "instagram/instagram_importer.hpp"
+#include "messenger/messenger_importer.hpp"
+#include "telegram/telegram_importer.hpp"
+#include "whatsapp/whatsapp_importer.hpp"
 
 namespace dmvault {
 
 std::vector<std::unique_ptr<Importer>> all_importers() {
   std::vector<std::unique_ptr<Importer>> importers;
   importers.push_back(formats::make_instagram_importer());
+  // After Instagram: on an equal detect score the first registered wins (messenger/FORMAT.md).
+  importers.push_back(formats::make_messenger_importer());
+  importers.push_back(formats::make_telegram_importer());
+  importers.push_back(formats::make_whatsapp_importer());
   return importers;
 }
 

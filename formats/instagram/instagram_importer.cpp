@@ -43,10 +43,10 @@ bool is_legacy_export(const ExportFiles& files, const std::string& path, bool re
 std::vector<const ThreadGroup*> chosen_threads(const Layout& layout) {
   const bool any_instagram_root =
       std::any_of(layout.threads.begin(), layout.threads.end(),
-                  [](const ThreadGroup& t) { return t.instagram_root; });
+                  [](const ThreadGroup& t) { return t.root == meta::MetaRoot::instagram; });
   std::vector<const ThreadGroup*> out;
   for (const ThreadGroup& t : layout.threads) {
-    if (!any_instagram_root || t.instagram_root) out.push_back(&t);
+    if (!any_instagram_root || t.root == meta::MetaRoot::instagram) out.push_back(&t);
   }
   return out;
 }
@@ -64,10 +64,13 @@ class InstagramImporter final : public Importer {
       const Layout layout = instagram::scan_layout(files.files());
       int score = 0;
       if (!layout.threads.empty()) {
-        if (layout.instagram_markers) {
+        // The same evidence rule as the Messenger importer's (meta_layout.hpp), so the two never
+        // both claim a tree with certainty.
+        const meta::PlatformEvidence evidence = meta::tree_evidence(files, layout.threads);
+        if (evidence.instagram) {
           score = kCertain;
         } else {
-          score = layout.facebook_markers ? kLooksLikeFacebook : kAmbiguous;
+          score = evidence.facebook ? kLooksLikeFacebook : kAmbiguous;
         }
       }
       for (const std::string& path : layout.legacy_files) {
@@ -95,7 +98,7 @@ class InstagramImporter final : public Importer {
                   "message_1.json (or .html), messages/inbox/ before 2023, or messages.json "
                   "before 2020; give the whole export (all its parts) to import");
     }
-    instagram::ImportContext context(files, sink, options);
+    meta::ImportContext context(instagram::kPlatform, files, sink, options);
     if (!options.self_name.empty()) {
       context.self_names.push_back(options.self_name);
     } else {
@@ -103,9 +106,9 @@ class InstagramImporter final : public Importer {
     }
     for (const ThreadGroup* thread : threads) {
       if (!thread->json_files.empty()) {
-        instagram::import_json_thread(context, *thread);
+        meta::import_json_thread(context, *thread);
       } else {
-        instagram::import_html_thread(context, *thread);
+        meta::import_html_thread(context, *thread);
       }
     }
     for (const ThreadGroup& thread : layout.threads) {

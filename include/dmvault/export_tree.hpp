@@ -1,11 +1,17 @@
 // ExportTree: one read-only view over a message export as the user downloaded it: a folder, a
-// .zip, a .tar (plain or compressed with gzip, zstd, bzip2 or xz), or several parts of one export
-// given together (Instagram splits a large export into part1.zip, part2.zip ...). Archives are
-// read with libarchive, straight from the file, and never extracted: nothing is written to disk.
+// .zip, a .tar (plain or compressed with gzip, zstd, bzip2 or xz), a single plain file (a
+// WhatsApp chat .txt), or several parts of one export given together (Instagram splits a large
+// export into part1.zip, part2.zip ...). Archives are read with libarchive, straight from the
+// file, and never extracted: nothing is written to disk.
 //
 // Contract:
-//  - open() checks that every part exists and is a folder or an archive it can read (detected
-//    from the content, not the extension). visit() then makes one streaming pass over every part,
+//  - open() checks that every part exists and is a folder, an archive it can read (detected
+//    from the content, not the extension) or another regular file. A regular file that holds no
+//    zip or tar is a one-file part whose single entry's path is the file's name (so
+//    "WhatsApp Chat with Ana.txt" is seen as that path, as if it were alone in a folder), unless
+//    its extension promises an archive (.zip, .tar, .gz, .zst, .xz, .bz2, .7z, .rar ...): that
+//    is a damaged or unsupported archive, refused. Compressed data that holds no tar, and a zip
+//    cut short, are refused too. visit() then makes one streaming pass over every part,
 //    in the order given, calling back once per regular file with its normalised path and a reader
 //    for its bytes. The reader is valid during the callback only; whatever the callback leaves
 //    unread is skipped. Folders are walked in byte order of names, without following symlinks.
@@ -112,7 +118,8 @@ class ExportTree {
   using Visitor = std::function<void(const ExportEntry&, EntryReader&)>;
 
   // `parts` in order; at least one. Error(bad_input) naming the part when one is missing,
-  // unreadable, or neither a folder nor a zip or tar archive.
+  // unreadable, a damaged archive, an archive-named file that is not one, a plain file whose
+  // name is not a usable path (invalid UTF-8, too long), or not a regular file nor a folder.
   static ExportTree open(std::vector<std::filesystem::path> parts, const ExportLimits& limits = {});
 
   ExportTree(ExportTree&&) noexcept;

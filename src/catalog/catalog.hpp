@@ -12,6 +12,7 @@
 #include "dmvault/vault.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -118,6 +119,9 @@ struct SearchRequest {
   std::string rank_match;
   // Substrings (from the trigram side) to mark in snippets where FTS5 cannot.
   std::vector<std::string> highlight;
+  // A PCRE2 pattern that the message text, or the text or link of its share, must also match
+  // (`search --regex`); "" for none.
+  std::string regex;
   Sort sort = Sort::newest;
   std::size_t limit = 0;    // 0: all
   std::size_t context = 0;  // messages before and after each hit, in its conversation
@@ -184,6 +188,18 @@ class Catalog {
   // Error(usage) when the request's SQL or FTS5 expression is refused.
   std::vector<SearchHit> search(const SearchRequest& request);
   std::uint64_t count_matches(const SearchRequest& request);
+
+  // --- Streaming (catalog_stream.cpp) ----------------------------------------------------
+  // Every message of one conversation that matches `request` (its sort, limit and context are
+  // ignored), oldest first, read in batches so memory stays bounded whatever the size of the
+  // conversation. `visit` may use the catalog for reading. Error(usage) as for search().
+  void for_each_message(std::int64_t conversation_id, const SearchRequest& request,
+                        const std::function<void(const MessageView&)>& visit);
+  // A conversation and a message as they were added (participants with their ids and is_self;
+  // the message's raw record, local time, platform id ...), to copy them into another catalog.
+  // `resolved` receives the stored file of each attachment. Error(usage) for an unknown id.
+  Conversation stored_conversation(std::int64_t conversation_id);
+  Message stored_message(std::int64_t message_id, std::vector<ResolvedAttachment>& resolved);
 
   class Impl;
 

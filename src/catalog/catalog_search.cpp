@@ -5,6 +5,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_internal.hpp"
 #include "catalog/match_fold.hpp"
+#include "catalog/regex_match.hpp"
 #include "catalog/sqlite_db.hpp"
 #include "dmvault/error.hpp"
 
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <string_view>
 
 namespace dmvault::catalog {
@@ -35,6 +37,35 @@ void register_functions(sql::Database& db) {
                                             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                             nullptr, fold_function, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) sql::fail(db.handle(), rc, "registering dm_fold");
+  register_regexp_function(db.handle());
+}
+
+// The request with its --regex pattern as one more condition, checked last: SQLite evaluates
+// the cheap indexed terms first, so the pattern runs only over their candidates. The pattern is
+// compiled here first so that a mistake in it is reported with its position.
+SearchRequest with_regex(const SearchRequest& request) {
+  if (request.regex.empty()) return request;
+  (void)Regex::compile(request.regex);
+  SearchRequest out = request;
+  out.params.push_back({false, 0, request.regex});
+  const std::string pattern = "?" + std::to_string(out.params.size());
+  // The text people wrote: the message's and a shared post's caption and link.
+  out.where = "(" + request.where + ") AND (dm_regexp(" + pattern + ", m.text) OR dm_regexp(" +
+              pattern + ", m.share_text) OR dm_regexp(" + pattern + ", m.share_link))";
+  return out;
+}
+
+// Runs `step` (which steps a statement using dm_regexp); a failure inside the pattern match
+// comes out as its own Error rather than SQLite's generic one.
+template <typename Step>
+void stepping(Step&& step) {
+  (void)take_regexp_error();
+  try {
+    step();
+  } catch (const Error&) {
+    if (auto error = take_regexp_error()) throw *error;
+    throw;
+  }
 }
 
 void bind_params(sql::Statement& statement, const SearchRequest& request) {
@@ -130,29 +161,58 @@ std::string substring_snippet(std::string_view text, const std::vector<std::stri
   return out;
 }
 
-std::string make_snippet(sql::Database& db, const SearchRequest& request,
+// Marks the needles (and the pattern's matches) in `text`; "" when none occurs in it.
+std::string marked_snippet(std::string_view source, std::vector<std::string> needles,
+                           const Regex* regex) {
+  std::string text(source);
+  std::erase_if(text, [](char c) { return c == kMatchStart || c == kMatchEnd; });
+  if (regex != nullptr) {
+    for (const auto& [begin, end] : regex->find(text, 16)) {
+      needles.push_back(text.substr(begin, end - begin));
+    }
+  }
+  std::string snippet = substring_snippet(text, needles);
+  return snippet.find(kMatchStart) != std::string::npos ? snippet : std::string();
+}
+
+// The snippet shows where the message matched: its text, else a shared post's caption, else
+// the names of its attachments (FTS5 columns 0, 3 and 4); the text unmarked when the match was
+// elsewhere (a sender or a title).
+std::string make_snippet(sql::Database& db, const SearchRequest& request, const Regex* regex,
                          const MessageView& message) {
   if (!request.rank_match.empty()) {
-    auto q = db.query(
-        "SELECT snippet(messages_fts, 0, char(2), char(3), '…', 24) FROM messages_fts"
-        " WHERE messages_fts MATCH ?1 AND rowid = ?2");
-    q->bind_text(1, request.rank_match);
-    q->bind_int(2, message.message_id);
-    if (q->step()) {
-      std::string snippet = q->column_text(0);
-      if (snippet.find(kMatchStart) != std::string::npos) return snippet;
+    for (const int column : {0, 3, 4}) {
+      auto q = db.query(
+          "SELECT snippet(messages_fts, ?3, char(2), char(3), '…', 24) FROM messages_fts"
+          " WHERE messages_fts MATCH ?1 AND rowid = ?2");
+      q->bind_text(1, request.rank_match);
+      q->bind_int(2, message.message_id);
+      q->bind_int(3, column);
+      if (q->step()) {
+        std::string snippet = q->column_text(0);
+        if (snippet.find(kMatchStart) != std::string::npos) return snippet;
+      }
+    }
+  }
+  if (std::string s = marked_snippet(message.text, request.highlight, regex); !s.empty()) return s;
+  if (message.share) {
+    for (const std::string* field : {&message.share->text, &message.share->link}) {
+      if (std::string s = marked_snippet(*field, request.highlight, regex); !s.empty()) return s;
     }
   }
   std::string text = message.text;
   std::erase_if(text, [](char c) { return c == kMatchStart || c == kMatchEnd; });
-  return substring_snippet(text, request.highlight);
+  return substring_snippet(text, {});
 }
 
 }  // namespace
 
-std::vector<SearchHit> Catalog::search(const SearchRequest& request) {
+std::vector<SearchHit> Catalog::search(const SearchRequest& original) {
   sql::Database& db = database_of(*m_impl);
   register_functions(db);
+  const SearchRequest request = with_regex(original);
+  const std::optional<Regex> regex =
+      original.regex.empty() ? std::nullopt : std::optional<Regex>(Regex::compile(original.regex));
   const bool rank = request.sort == SearchRequest::Sort::relevance && !request.rank_match.empty();
   const std::string rank_param = "?" + std::to_string(request.params.size() + 1);
   const std::string limit_param = "?" + std::to_string(request.params.size() + (rank ? 2 : 1));
@@ -179,14 +239,16 @@ std::vector<SearchHit> Catalog::search(const SearchRequest& request) {
     int next = static_cast<int>(request.params.size()) + 1;
     if (rank) q.bind_text(next++, request.rank_match);
     q.bind_int(next, to_limit(request.limit));
-    while (q.step()) ids.push_back(q.column_int(0));
+    stepping([&] {
+      while (q.step()) ids.push_back(q.column_int(0));
+    });
   }
   std::vector<SearchHit> hits;
   hits.reserve(ids.size());
   for (const std::int64_t id : ids) {
     SearchHit hit;
     hit.message = message_view_of(*m_impl, id);
-    hit.snippet = make_snippet(db, request, hit.message);
+    hit.snippet = make_snippet(db, original, regex ? &*regex : nullptr, hit.message);
     if (request.context > 0) {
       hit.before = neighbours(*m_impl, hit.message, request.context, true);
       hit.after = neighbours(*m_impl, hit.message, request.context, false);
@@ -196,16 +258,21 @@ std::vector<SearchHit> Catalog::search(const SearchRequest& request) {
   return hits;
 }
 
-std::uint64_t Catalog::count_matches(const SearchRequest& request) {
+std::uint64_t Catalog::count_matches(const SearchRequest& original) {
   sql::Database& db = database_of(*m_impl);
   register_functions(db);
+  const SearchRequest request = with_regex(original);
   const std::string sql =
       "SELECT count(*) FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id"
       " WHERE " +
       request.where;
   sql::Statement q(db.handle(), sql);
   bind_params(q, request);
-  return q.step() ? to_count(q.column_int(0)) : 0;
+  std::uint64_t count = 0;
+  stepping([&] {
+    if (q.step()) count = to_count(q.column_int(0));
+  });
+  return count;
 }
 
 }  // namespace dmvault::catalog

@@ -1,11 +1,13 @@
 #include "cli/cli.hpp"
 
+#include "cli/cmd_export.hpp"
 #include "cli/cmd_import.hpp"
 #include "cli/cmd_info.hpp"
 #include "cli/cmd_init.hpp"
 #include "cli/cmd_list.hpp"
 #include "cli/cmd_passwd.hpp"
 #include "cli/cmd_search.hpp"
+#include "cli/cmd_shell.hpp"
 #include "cli/cmd_show.hpp"
 #include "cli/cmd_verify.hpp"
 #include "cli/context.hpp"
@@ -42,6 +44,8 @@ struct Commands {
   ListOptions list;
   ShowOptions show;
   SearchOptions search;
+  ExportOptions export_;
+  ShellOptions shell;
 };
 
 std::string command_list(CLI::App& app) {
@@ -111,6 +115,8 @@ int run(int argc, char** argv) {
     const CLI::App* list = add_list_command(app, commands.list);
     const CLI::App* show = add_show_command(app, commands.show);
     const CLI::App* search = add_search_command(app, commands.search);
+    const CLI::App* export_ = add_export_command(app, commands.export_);
+    const CLI::App* shell = add_shell_command(app, commands.shell);
     for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
       command->group("Commands");
     }
@@ -141,6 +147,10 @@ int run(int argc, char** argv) {
       status = run_show(commands.show, context);
     } else if (search->parsed()) {
       status = run_search(commands.search, context);
+    } else if (export_->parsed()) {
+      status = run_export(commands.export_, context);
+    } else if (shell->parsed()) {
+      status = run_shell(commands.shell, context);
     }
     output.finish();
     return status;

@@ -1,5 +1,6 @@
 #include "cli/cmd_search.hpp"
 
+#include "catalog/regex_match.hpp"
 #include "cli/common_options.hpp"
 #include "cli/display.hpp"
 #include "cli/message_json.hpp"
@@ -10,6 +11,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <map>
+
 namespace dmvault::cli {
 
 namespace {
@@ -17,12 +21,6 @@ namespace {
 // JSON snippets mark matches with these (documented in dmvault(1)); the text output paints them.
 constexpr std::string_view kJsonMatchStart = "\u00ab";  // «
 constexpr std::string_view kJsonMatchEnd = "\u00bb";    // »
-
-std::string time_of(std::int64_t unix_ms, bool utc) {
-  if (!utc) return format_local_minute(unix_ms);
-  const std::string iso = format_timestamp(unix_ms);  // 2024-09-05T10:13:22.546Z
-  return iso.substr(0, 10) + " " + iso.substr(11, 5);
-}
 
 // One line: new lines and control characters of the message become spaces / '?'.
 std::string one_line(std::string_view text) {
@@ -67,8 +65,9 @@ std::string painted_snippet(std::string_view snippet, const Output& output) {
 }
 
 void write_line(std::ostream& out, const Output& output, const catalog::MessageView& m,
-                const std::string& body, bool utc, bool is_context) {
-  out << (is_context ? "  " : "") << output.paint(time_of(m.timestamp_ms, utc), Colour::dim) << "  "
+                const std::string& body, bool is_context) {
+  out << (is_context ? "  " : "") << output.paint(format_local_minute(m.timestamp_ms), Colour::dim)
+      << "  "
       << output.paint(one_line(m.conversation.empty() ? "(untitled)" : m.conversation),
                       Colour::cyan)
       << "  " << output.paint(one_line(m.sender.empty() ? "(system)" : m.sender), Colour::bold)
@@ -101,31 +100,100 @@ catalog::SearchRequest::Sort parse_sort(const std::string& sort) {
 CLI::App* add_search_command(CLI::App& app, SearchOptions& options) {
   CLI::App* command = app.add_subcommand("search", "Find the messages that match a query");
   add_vault_argument(*command, options.vault);
-  command
-      ->add_option("query", options.query,
-                   "Words, \"phrases\", prefix*, -word, OR, from: after: has: ... (man dmvault)")
-      ->required();
+  command->add_option(
+      "query", options.query,
+      "Words, \"phrases\", prefix*, -word, OR, from: after: has: ... (man dmvault)");
+  command->add_option("--regex", options.regex,
+                      "Also match the message text against this Perl-compatible pattern");
   command->add_flag("--json", options.json, "Print one JSON object per message (JSON Lines)");
   command->add_flag("--count", options.count, "Print only the number of matching messages");
   command->add_option("--limit", options.limit, "Show at most N messages (default 50; 0: all)");
   command->add_option("--sort", options.sort, "newest (default), oldest or relevance");
   command->add_option("-C,--context", options.context,
                       "Show N messages before and after each hit, in its conversation");
-  command->add_flag("--utc", options.utc, "Dates in the query and times shown are UTC");
+  add_time_options(*command, options.time);
   add_unlock_options(*command, options.unlock);
   return command;
 }
 
-int run_search(const SearchOptions& options, Context& context) {
-  // The query is checked before the vault is unlocked: a typo costs no passphrase.
-  const query::Node ast = query::parse(options.query);
-  catalog::SearchRequest request = query::translate(ast, {options.utc});
+catalog::SearchRequest search_request(const SearchOptions& options) {
+  if (options.query.empty() && options.regex.empty()) {
+    throw Error(ErrorCode::usage, "search: no query given",
+                "give words to look for, a filter like from:NAME, or --regex PATTERN");
+  }
+  catalog::SearchRequest request;
+  if (!options.query.empty()) {
+    request = query::translate(query::parse(options.query), {options.time.utc});
+  }
+  if (!options.regex.empty()) {
+    (void)catalog::Regex::compile(options.regex);  // a mistake is reported before unlocking
+    request.regex = options.regex;
+  }
   request.sort = parse_sort(options.sort);
   request.limit = options.limit;
   request.context = options.context;
+  return request;
+}
 
-  const Vault vault = open_vault(options.vault, options.unlock, Vault::Mode::read, context);
-  catalog::Catalog catalog = import::load_catalog(vault);
+namespace {
+
+// What -C prints: hits whose context windows share a message are merged into one group (like
+// grep, but also when hits of other conversations come between them in the output order), each
+// message once, in time order. A group comes where its first hit would.
+struct Group {
+  struct Line {
+    catalog::MessageView message;
+    const std::string* snippet = nullptr;  // set for hits
+  };
+  std::map<std::int64_t, Line> lines;  // by message id, which follows time
+};
+
+std::vector<Group> group_hits(const std::vector<catalog::SearchHit>& hits) {
+  // Union-find over the hits: two hits are joined when their windows share a message.
+  std::vector<std::size_t> parent(hits.size());
+  for (std::size_t i = 0; i < hits.size(); ++i) parent[i] = i;
+  const auto root = [&](std::size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  std::map<std::int64_t, std::size_t> owner;  // message id -> first hit whose window holds it
+  const auto window = [](const catalog::SearchHit& hit) {
+    std::vector<const catalog::MessageView*> out;
+    for (const auto& m : hit.before) out.push_back(&m);
+    out.push_back(&hit.message);
+    for (const auto& m : hit.after) out.push_back(&m);
+    return out;
+  };
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    for (const auto* m : window(hits[i])) {
+      const auto [it, fresh] = owner.try_emplace(m->message_id, i);
+      if (!fresh) {
+        const std::size_t a = root(it->second);
+        const std::size_t b = root(i);
+        // The earlier hit stays the root, so groups keep the order of their first hit.
+        if (a != b) parent[std::max(a, b)] = std::min(a, b);
+      }
+    }
+  }
+  std::vector<Group> groups;
+  std::map<std::size_t, std::size_t> group_of_root;
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    const auto [it, fresh] = group_of_root.try_emplace(root(i), groups.size());
+    if (fresh) groups.emplace_back();
+    Group& group = groups[it->second];
+    for (const auto* m : window(hits[i])) {
+      group.lines.try_emplace(m->message_id, Group::Line{*m, nullptr});
+    }
+    group.lines[hits[i].message.message_id].snippet = &hits[i].snippet;
+  }
+  return groups;
+}
+
+}  // namespace
+
+int search_catalog(catalog::Catalog& catalog, const SearchOptions& options, Context& context,
+                   bool results_only) {
+  const catalog::SearchRequest request = search_request(options);
   std::ostream& out = context.output.out();
   if (options.count) {
     const std::uint64_t count = catalog.count_matches(request);
@@ -134,29 +202,29 @@ int run_search(const SearchOptions& options, Context& context) {
   }
   const std::vector<catalog::SearchHit> hits = catalog.search(request);
   bool first_group = true;
-  for (const catalog::SearchHit& hit : hits) {
-    if (options.json) {
-      for (const auto& m : hit.before) write_message_json(out, m, nullptr);
-      const std::string snippet = json_snippet(hit.snippet);
-      write_message_json(out, hit.message, &snippet);
-      for (const auto& m : hit.after) write_message_json(out, m, nullptr);
-      continue;
-    }
-    if (options.context > 0 && !first_group) out << "--\n";
+  for (const Group& group : group_hits(hits)) {
+    if (!options.json && options.context > 0 && !first_group) out << "--\n";
     first_group = false;
-    for (const auto& m : hit.before) {
-      write_line(out, context.output, m, context_body(m), options.utc, true);
-    }
-    // A hit with no text (a photo found by has:photo) shows what it holds instead.
-    write_line(out, context.output, hit.message,
-               hit.snippet.empty() ? context_body(hit.message)
-                                   : painted_snippet(hit.snippet, context.output),
-               options.utc, false);
-    for (const auto& m : hit.after) {
-      write_line(out, context.output, m, context_body(m), options.utc, true);
+    for (const auto& [id, line] : group.lines) {
+      const catalog::MessageView& m = line.message;
+      if (options.json) {
+        if (line.snippet != nullptr) {
+          const std::string snippet = json_snippet(*line.snippet);
+          write_message_json(out, m, &snippet);
+        } else {
+          write_message_json(out, m, nullptr);
+        }
+        continue;
+      }
+      // A hit with no text (a photo found by has:photo) shows what it holds instead.
+      const bool is_hit = line.snippet != nullptr;
+      const std::string body = !is_hit || line.snippet->empty()
+                                   ? context_body(m)
+                                   : painted_snippet(*line.snippet, context.output);
+      write_line(out, context.output, m, body, !is_hit);
     }
   }
-  if (!options.json && options.limit != 0 && hits.size() == options.limit) {
+  if (!results_only && !options.json && options.limit != 0 && hits.size() == options.limit) {
     const std::uint64_t total = catalog.count_matches(request);
     if (total > hits.size()) {
       context.output.hint("showing " + std::to_string(hits.size()) + " of " +
@@ -164,6 +232,15 @@ int run_search(const SearchOptions& options, Context& context) {
     }
   }
   return hits.empty() ? 1 : 0;
+}
+
+int run_search(const SearchOptions& options, Context& context) {
+  apply_time_options(options.time);
+  // The query is checked before the vault is unlocked: a typo costs no passphrase.
+  (void)search_request(options);
+  const Vault vault = open_vault(options.vault, options.unlock, Vault::Mode::read, context);
+  catalog::Catalog catalog = import::load_catalog(vault);
+  return search_catalog(catalog, options, context, false);
 }
 
 }  // namespace dmvault::cli

@@ -21,12 +21,15 @@ CLI::App* add_show_command(CLI::App& app, ShowOptions& options) {
   command->add_option("--limit", options.limit, "Show at most N messages (default: all)");
   command->add_option("--around", options.around,
                       "Centre on this date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM)");
+  add_time_options(*command, options.time);
   add_unlock_options(*command, options.unlock);
   command->add_flag("--json", options.json, "Print one JSON object per message (JSON Lines)");
   return command;
 }
 
-int run_show(const ShowOptions& options, Context& context) {
+namespace {
+
+std::optional<std::int64_t> around_of(const ShowOptions& options) {
   std::optional<std::int64_t> around;
   if (!options.around.empty()) {
     around = parse_local_time(options.around);
@@ -35,8 +38,22 @@ int run_show(const ShowOptions& options, Context& context) {
                   "write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM");
     }
   }
+  return around;
+}
+
+}  // namespace
+
+int run_show(const ShowOptions& options, Context& context) {
+  apply_time_options(options.time);
+  (void)around_of(options);  // a bad date costs no passphrase
   const Vault vault = open_vault(options.vault, options.unlock, Vault::Mode::read, context);
   catalog::Catalog catalog = import::load_catalog(vault);
+  return show_catalog(catalog, options, context, false);
+}
+
+int show_catalog(catalog::Catalog& catalog, const ShowOptions& options, Context& context,
+                 bool results_only) {
+  const std::optional<std::int64_t> around = around_of(options);
   const auto conversation = catalog.find_conversation(options.conversation);
   if (!conversation) {
     throw Error(ErrorCode::no_match, "no conversation matches '" + options.conversation + "'",
@@ -46,7 +63,7 @@ int run_show(const ShowOptions& options, Context& context) {
   if (around && limit == 0) limit = 50;
   const auto messages = catalog.messages(conversation->id, limit, around);
   std::ostream& out = context.output.out();
-  if (!options.json) {
+  if (!options.json && !results_only) {
     out << context.output.paint(conversation->title.empty() ? "(untitled)" : conversation->title,
                                 Colour::bold)
         << "  [" << conversation->platform << "]\n";

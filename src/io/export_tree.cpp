@@ -328,16 +328,33 @@ UniqueFd::~UniqueFd() {
 
 namespace {
 
-enum class PartKind { folder, archive, empty_zip };
+enum class PartKind { folder, archive, empty_zip, file };
 
 struct Part {
   std::filesystem::path path;
   std::string shown;
   PartKind kind = PartKind::folder;
+  std::string entry_path;  // PartKind::file: the one entry's path (the file's name)
 };
 
-Part inspect_part(const std::filesystem::path& path) {
-  Part part{path, io::printable(path.native()), PartKind::folder};
+// Names that promise an archive. A file so named that libarchive does not recognise is a broken
+// or unsupported archive, reported as such, rather than a one-file export of its raw bytes.
+bool has_archive_extension(const std::filesystem::path& path) {
+  std::string extension = path.extension().string();
+  for (char& c : extension) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  static constexpr std::string_view kArchiveExtensions[] = {
+      ".zip", ".tar", ".tgz",  ".gz", ".zst", ".tzst", ".xz",   ".txz",
+      ".bz2", ".tbz", ".tbz2", ".7z", ".rar", ".lz4",  ".lzma", ".z"};
+  for (const std::string_view known : kArchiveExtensions) {
+    if (extension == known) return true;
+  }
+  return false;
+}
+
+Part inspect_part(const std::filesystem::path& path, const ExportLimits& limits) {
+  Part part{path, io::printable(path.native()), PartKind::folder, {}};
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     const int error_number = errno;
@@ -352,9 +369,31 @@ Part inspect_part(const std::filesystem::path& path) {
     io::probe_folder(path, part.shown);
     part.kind = PartKind::folder;
   } else if (S_ISREG(st.st_mode)) {
-    part.kind = io::probe_archive(path, part.shown) == io::ArchiveKind::empty_zip
-                    ? PartKind::empty_zip
-                    : PartKind::archive;
+    switch (io::probe_archive(path, part.shown)) {
+      case io::ArchiveKind::archive:
+        part.kind = PartKind::archive;
+        break;
+      case io::ArchiveKind::empty_zip:
+        part.kind = PartKind::empty_zip;
+        break;
+      case io::ArchiveKind::not_an_archive: {
+        if (has_archive_extension(path)) {
+          throw Error(ErrorCode::bad_input, part.shown + ": not a zip or tar archive, nor a folder",
+                      std::string(io::kNotAnExportHint));
+        }
+        // Some exports are one plain file (a WhatsApp chat .txt): the export is that file, under
+        // its own name, as if it were the only file of a folder.
+        io::NormalizedName name = io::normalize_entry_name(path.filename().native(), limits);
+        if (!name.reason.empty()) {
+          throw Error(ErrorCode::bad_input,
+                      part.shown + ": the file's name cannot be used (" + name.reason + ")",
+                      "rename the file, or give the folder or archive it belongs to");
+        }
+        part.kind = PartKind::file;
+        part.entry_path = std::move(name.path);
+        break;
+      }
+    }
   } else {
     throw Error(ErrorCode::bad_input, part.shown + ": not a zip or tar archive, nor a folder",
                 std::string(io::kNotAnExportHint));
@@ -382,7 +421,7 @@ ExportTree ExportTree::open(std::vector<std::filesystem::path> parts, const Expo
   auto impl = std::make_unique<Impl>();
   impl->limits = limits;
   impl->parts.reserve(parts.size());
-  for (const auto& path : parts) impl->parts.push_back(inspect_part(path));
+  for (const auto& path : parts) impl->parts.push_back(inspect_part(path, limits));
   return ExportTree(std::move(impl));
 }
 
@@ -400,6 +439,9 @@ void ExportTree::visit(const Visitor& fn) {
         io::visit_archive(part.path, budget, fn);
         break;
       case PartKind::empty_zip:
+        break;
+      case PartKind::file:
+        io::visit_file(part.path, part.entry_path, budget, fn);
         break;
     }
   }

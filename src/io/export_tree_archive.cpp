@@ -362,8 +362,7 @@ ArchiveKind probe_archive(const std::filesystem::path& path, const std::string& 
                     " data that is not a tar archive, or is damaged",
                 std::string(kNotAnExportHint));
   }
-  throw Error(ErrorCode::bad_input, shown_name + ": not a zip or tar archive, nor a folder",
-              std::string(kNotAnExportHint));
+  return ArchiveKind::not_an_archive;
 }
 
 void visit_archive(const std::filesystem::path& path, VisitBudget& budget,

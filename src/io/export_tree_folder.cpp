@@ -1,4 +1,5 @@
-// The folder side of ExportTree: a depth-first walk in byte order of names.
+// The folder side of ExportTree: a depth-first walk in byte order of names, and the one-file
+// export (a plain file given on its own, read the same way as a file of a folder).
 //
 // The walk holds a descriptor for each folder on the current path and opens every child relative
 // to it (openat with O_NOFOLLOW), rather than walking with std::filesystem paths: a path is
@@ -240,6 +241,32 @@ void visit_folder(const std::filesystem::path& path, VisitBudget& budget,
     budget.check_failed();
     budget.end_member();
   }
+}
+
+void visit_file(const std::filesystem::path& path, const std::string& entry_path,
+                VisitBudget& budget, const ExportTree::Visitor& visitor) {
+  budget.begin_member(printable(entry_path));
+  // The file the user named, so a symlink to it is followed, as for a folder's root; it is
+  // checked again once open, since it could have been swapped for a fifo after open().
+  const UniqueFd file(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (file.get() < 0) budget.os_failure("cannot open", errno);
+  struct stat st {};
+  if (::fstat(file.get(), &st) != 0) budget.os_failure("cannot read", errno);
+  if (!S_ISREG(st.st_mode)) {
+    budget.skip(special_file_reason(st.st_mode));
+    budget.end_member();
+    return;
+  }
+  ExportEntry entry;
+  entry.path = entry_path;
+  entry.size = static_cast<std::uint64_t>(st.st_size);
+  entry.mtime_unix = static_cast<std::int64_t>(st.st_mtim.tv_sec);
+  entry.part = budget.part_index();
+  budget.begin_entry(entry.size, printable(entry.path));
+  FolderEntryReader reader(file.get(), budget);
+  visitor(entry, reader);
+  budget.check_failed();
+  budget.end_member();
 }
 
 }  // namespace dmvault::io

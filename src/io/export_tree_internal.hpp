@@ -133,9 +133,11 @@ inline constexpr std::string_view kNotAnExportHint =
     "downloaded; unpack other formats first";
 
 // Archives (export_tree_archive.cpp).
-enum class ArchiveKind { archive, empty_zip };
-// Checks that `path` (a regular file) is a zip or tar archive libarchive can open. Throws
-// Error(bad_input) naming `shown_name` otherwise.
+enum class ArchiveKind { archive, empty_zip, not_an_archive };
+// Whether `path` (a regular file) is a zip or tar archive libarchive can open: not_an_archive
+// when nothing in it looks like one (the caller decides whether a plain file is welcome).
+// Throws Error(bad_input) naming `shown_name` when it looks like an archive but is damaged or
+// cut short, or is compressed data that does not hold a tar.
 ArchiveKind probe_archive(const std::filesystem::path& path, const std::string& shown_name);
 void visit_archive(const std::filesystem::path& path, VisitBudget& budget,
                    const ExportTree::Visitor& visitor);
@@ -144,5 +146,8 @@ void visit_archive(const std::filesystem::path& path, VisitBudget& budget,
 void probe_folder(const std::filesystem::path& path, const std::string& shown_name);
 void visit_folder(const std::filesystem::path& path, VisitBudget& budget,
                   const ExportTree::Visitor& visitor);
+// A plain file given as a whole export: one entry whose path is `entry_path` (its file name).
+void visit_file(const std::filesystem::path& path, const std::string& entry_path,
+                VisitBudget& budget, const ExportTree::Visitor& visitor);
 
 }  // namespace dmvault::io

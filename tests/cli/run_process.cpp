@@ -144,9 +144,24 @@ ProcessResult run_dmvault(const std::vector<std::string>& args, const RunOptions
     }
     ::close(input.write);
   }
+  Pipe stdin_pipe;
+  if (options.stdin_input) {
+    stdin_pipe = make_pipe();
+    const std::string& data = *options.stdin_input;
+    if (data.size() > 65536) throw std::runtime_error("stdin input larger than a pipe buffer");
+    if (!data.empty() &&
+        ::write(stdin_pipe.write, data.data(), data.size()) != static_cast<ssize_t>(data.size())) {
+      fail("write stdin");
+    }
+    ::close(stdin_pipe.write);
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  if (options.stdin_input) {
+    posix_spawn_file_actions_adddup2(&actions, stdin_pipe.read, 0);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  }
   posix_spawn_file_actions_adddup2(&actions, out.write, 1);
   posix_spawn_file_actions_adddup2(&actions, err.write, 2);
   if (options.fd3_input) posix_spawn_file_actions_adddup2(&actions, input.read, 3);
@@ -161,6 +176,7 @@ ProcessResult run_dmvault(const std::vector<std::string>& args, const RunOptions
   ::close(out.write);
   ::close(err.write);
   if (options.fd3_input) ::close(input.read);
+  if (options.stdin_input) ::close(stdin_pipe.read);
   ProcessResult result;
   drain(out.read, err.read, result, pid);
   result.status = wait_status(pid);

@@ -23,6 +23,8 @@ struct RunOptions {
   std::map<std::string, std::string> env = {};
   // When set, the child reads these bytes on file descriptor 3 (a pipe, closed after them).
   std::optional<std::string> fd3_input = std::nullopt;
+  // When set, the child's stdin is a pipe holding these bytes (else /dev/null).
+  std::optional<std::string> stdin_input = std::nullopt;
 };
 
 ProcessResult run_dmvault(const std::vector<std::string>& args, const RunOptions& options = {});

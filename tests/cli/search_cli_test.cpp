@@ -17,6 +17,7 @@
 #include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>
+#include <tuple>
 #include <unistd.h>
 
 extern char** environ;
@@ -331,6 +332,95 @@ void check_ExitStatuses() {
   EXPECT_EQ(bad_sort.status, 2);
 }
 
+// --regex narrows the query's candidates, and alone scans every message.
+void check_RegexNarrowsAndFinds() {
+  const auto words = by_word();
+  const std::string word = "kumquatvortex";
+  ASSERT_TRUE(words.contains(word));
+  const auto alone = search({"--regex", "kumquat\\w+x\\b", "--json", "--limit", "0"});
+  ASSERT_EQ(alone.status, 0) << alone.err;
+  EXPECT_EQ(as_occurrences(word, parse_hits(alone.out)), words.at(word));
+  const Occurrence& one = *words.at(word).begin();
+  const auto narrowed =
+      search({"from:\"" + one.sender + "\"", "--regex", "(?i)KUMQUAT", "--json", "--limit", "0"});
+  ASSERT_EQ(narrowed.status, 0) << narrowed.err;
+  for (const Hit& hit : parse_hits(narrowed.out)) {
+    EXPECT_EQ(hit.sender, one.sender);
+    EXPECT_NE(hit.snippet.find("\u00abkumquat\u00bb"), std::string::npos) << hit.snippet;
+  }
+  // A bad pattern is refused before the vault is unlocked (no passphrase given here).
+  const auto bad = run_dmvault({"search", vault(), "--regex", "(unclosed"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--regex: "), std::string::npos) << bad.err;
+  const auto none = run_dmvault({"search", vault()});
+  EXPECT_EQ(none.status, 2);
+}
+
+// --tz shows times in that zone, daylight saving included; --utc and an unknown zone.
+void check_TimeZones() {
+  const auto words = by_word();
+  const auto& [word, expected] = *words.begin();
+  const auto json = parse_hits(search({word, "--json", "--limit", "1"}).out);
+  ASSERT_EQ(json.size(), 1U);
+  for (const std::string zone : {"Europe/Lisbon", "America/Sao_Paulo", "Asia/Kolkata"}) {
+    if (!fs::exists("/usr/share/zoneinfo/" + zone)) continue;
+    const auto r = search({word, "--limit", "1", "--tz", zone});
+    ASSERT_EQ(r.status, 0) << r.err;
+    // The expected wall clock, from the C library with the same zone.
+    setenv("TZ", zone.c_str(), 1);
+    tzset();
+    const std::time_t seconds = static_cast<std::time_t>(json[0].timestamp_ms / 1000);
+    std::tm tm{};
+    localtime_r(&seconds, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M", &tm);
+    unsetenv("TZ");
+    tzset();
+    EXPECT_EQ(r.out.rfind(stamp, 0), 0U) << zone << ": " << r.out;
+  }
+  const auto unknown = search({word, "--tz", "Mars/Olympus_Mons"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("--tz: 'Mars/Olympus_Mons' is not a time zone"), std::string::npos)
+      << unknown.err;
+  EXPECT_EQ(search({word, "--tz", "../../etc/passwd"}).status, 2);
+  EXPECT_EQ(search({word, "--tz", "Europe/Lisbon", "--utc"}).status, 2);
+}
+
+// Overlapping -C windows are merged: no message is printed twice.
+void check_OverlappingContextIsMerged() {
+  const auto r = search({"a OR the OR de", "--json", "--limit", "200", "-C", "3"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::set<std::tuple<std::int64_t, std::int64_t, std::string>> seen;
+  std::size_t lines = 0;
+  for (const Hit& hit : parse_hits(r.out)) {
+    ++lines;
+    EXPECT_TRUE(seen.insert({hit.conversation_id, hit.timestamp_ms, hit.text}).second)
+        << "printed twice: " << hit.text;
+  }
+  // Common words in 20,000 messages: the windows overlapped and were merged.
+  EXPECT_LT(lines, 200U * 7U);
+  EXPECT_GE(lines, 200U);
+}
+
+// shell reads queries from a pipe and prints only their results.
+void check_ShellAnswersPipedQueries() {
+  const auto words = by_word();
+  const auto& [word, expected] = *words.begin();
+  const auto r = run_dmvault({"shell", vault(), "--passphrase-file", pass(), "--json"},
+                             {.env = {{"TZ", "UTC"}},
+                              .stdin_input = word + "\nsearch --count " + word +
+                                             "\nnotaword-xylophonequasar\nlist\nquit\n"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::istringstream in(r.out);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), expected.size() + 1 + 50) << r.out;
+  EXPECT_EQ(lines[expected.size()], std::to_string(expected.size()));
+  std::string hits;
+  for (std::size_t i = 0; i < expected.size(); ++i) hits += lines[i] + "\n";
+  EXPECT_EQ(as_occurrences(word, parse_hits(hits)), expected);
+}
+
 TEST_F(SearchCli, PlantedWordsAreFoundAsWrittenWithoutAccentsAndFromTheirSender) {
   check_EveryPlantedWordIsFoundExactlyWhereItWasPlanted();
   check_FromNarrowsToTheSender();
@@ -347,6 +437,13 @@ TEST_F(SearchCli, SubstringsAndExitStatuses) {
   check_CjkSubstringsAreFound();
   check_EmojiAreFoundAsSubstrings();
   check_ExitStatuses();
+}
+
+TEST_F(SearchCli, RegexTimeZonesMergedContextAndShell) {
+  check_RegexNarrowsAndFinds();
+  check_TimeZones();
+  check_OverlappingContextIsMerged();
+  check_ShellAnswersPipedQueries();
 }
 
 }  // namespace

@@ -20,6 +20,10 @@ struct ConformanceKit {
   std::function<MemoryExport(const std::vector<std::string>& texts)> with_texts;
   // The message file of that export: truncating it must fail the import.
   std::string main_file;
+  // False for plain-text formats (WhatsApp), where a file cut at a line end is a shorter but
+  // valid export: a truncated file must then never yield more messages than the whole one,
+  // and may fail only with Error(bad_input).
+  bool truncation_detectable = true;
 };
 
 const std::string kInstagramFile =
@@ -42,20 +46,98 @@ MemoryExport instagram_export(const std::vector<std::string>& texts) {
   return e;
 }
 
+const std::string kTelegramFile = "ChatExport_2024-06-02/result.json";
+
+// Messages without ids, so that equal texts make byte-identical records.
+MemoryExport telegram_export(const std::vector<std::string>& texts) {
+  const auto quoted = [](const std::string& text) {
+    std::string out = "\"";
+    for (const char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::string json =
+      "{\n \"name\": \"Ana Pérez\",\n \"type\": \"personal_chat\",\n \"id\": 4242,\n "
+      "\"messages\": [\n";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    json +=
+        "  {\"type\": \"message\", \"date\": \"2024-06-02T09:43:22\", "
+        "\"date_unixtime\": \"1717321402\", \"from\": \"Ana Pérez\", \"from_id\": "
+        "\"user4242\", \"text\": " +
+        quoted(texts[i]) +
+        ", \"text_entities\": [{\"type\": \"plain\", \"text\": " + quoted(texts[i]) + "}]}";
+    json += i + 1 < texts.size() ? ",\n" : "\n";
+  }
+  json += " ]\n}\n";
+  MemoryExport e;
+  e.add(kTelegramFile, json);
+  return e;
+}
+
+const std::string kMessengerFile =
+    "your_facebook_activity/messages/inbox/anaperez_461857197326166/message_1.json";
+
+MemoryExport messenger_export(const std::vector<std::string>& texts) {
+  std::string json = "{\n  \"participants\": [{\"name\": \"" + meta_escaped("Ana Pérez") +
+                     "\"}, {\"name\": \"Sam K\"}],\n  \"messages\": [\n";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    json += "    {\"sender_name\": \"" + meta_escaped("Ana Pérez") +
+            "\", \"timestamp_ms\": 1717321402123, \"content\": \"" + meta_escaped(texts[i]) +
+            "\", \"is_geoblocked_for_viewer\": false}";
+    json += i + 1 < texts.size() ? ",\n" : "\n";
+  }
+  json += "  ],\n  \"title\": \"" + meta_escaped("Ana Pérez") +
+          "\",\n  \"is_still_participant\": true,\n  \"thread_path\": "
+          "\"inbox/anaperez_461857197326166\",\n  \"magic_words\": []\n}\n";
+  MemoryExport e;
+  e.add(kMessengerFile, json);
+  return e;
+}
+
+const std::string kWhatsAppFile = "WhatsApp Chat with Ana P\xc3\xa9rez.txt";
+
+MemoryExport whatsapp_export(const std::vector<std::string>& texts) {
+  std::string chat;
+  for (const std::string& text : texts) {
+    chat += "02/06/2024, 11:43 - Ana P\xc3\xa9rez: " + text + "\n";
+  }
+  MemoryExport e;
+  e.add(kWhatsAppFile, chat);
+  return e;
+}
+
 std::optional<ConformanceKit> kit_for(const std::string& importer_name) {
   if (importer_name == "instagram") return ConformanceKit{instagram_export, kInstagramFile};
+  if (importer_name == "messenger") return ConformanceKit{messenger_export, kMessengerFile};
+  if (importer_name == "telegram") return ConformanceKit{telegram_export, kTelegramFile};
+  if (importer_name == "whatsapp") {
+    ConformanceKit kit{whatsapp_export, kWhatsAppFile};
+    kit.truncation_detectable = false;
+    return kit;
+  }
   return std::nullopt;
 }
 
-// Exports of other apps that no importer but their own may claim.
-std::vector<MemoryExport> foreign_exports() {
-  std::vector<MemoryExport> out(4);
-  out[0].add("WhatsApp Chat with Ana.txt",
-             "12/05/2024, 10:21 - Ana: café? 😀\n12/05/2024, 10:22 - Sam: ok\n");
-  out[1].add("signal-2024.txt", "random bytes \x01\x02\xFF");
-  out[2].add("notes/message_1.json", "{\"messages\": []}");
-  out[3].add("sms-20240101.xml",
-             "<?xml version='1.0'?><smses count=\"1\"><sms body=\"oi\" /></smses>");
+// Exports of other apps that no importer but their own may claim: the importer named by
+// `platform` (when there is one) must claim it, every other must leave it alone.
+struct ForeignExport {
+  std::string platform;  // "" when no importer should claim it
+  MemoryExport files;
+};
+
+std::vector<ForeignExport> foreign_exports() {
+  std::vector<ForeignExport> out(4);
+  out[0].platform = "whatsapp";
+  out[0].files.add("WhatsApp Chat with Ana.txt",
+                   "12/05/2024, 10:21 - Ana: café? 😀\n12/05/2024, 10:22 - Sam: ok\n");
+  out[1].platform = "signal";
+  out[1].files.add("signal-2024.txt", "random bytes \x01\x02\xFF");
+  out[2].files.add("notes/message_1.json", "{\"messages\": []}");
+  out[3].platform = "sms";
+  out[3].files.add("sms-20240101.xml",
+                   "<?xml version='1.0'?><smses count=\"1\"><sms body=\"oi\" /></smses>");
   return out;
 }
 
@@ -111,8 +193,13 @@ TEST_P(ConformanceTest, EmptyExport) {
 }
 
 TEST_P(ConformanceTest, ForeignExportsAreNotClaimed) {
-  for (const MemoryExport& files : foreign_exports()) {
-    EXPECT_EQ(importer().detect(files), 0) << files.files().front().path;
+  for (const ForeignExport& foreign : foreign_exports()) {
+    const std::string& path = foreign.files.files().front().path;
+    if (foreign.platform == importer().name()) {
+      EXPECT_GT(importer().detect(foreign.files), 0) << path << " is this importer's own";
+    } else {
+      EXPECT_EQ(importer().detect(foreign.files), 0) << path;
+    }
   }
 }
 
@@ -132,9 +219,24 @@ TEST_P(ConformanceTest, DetectNeverThrowsOnGarbage) {
 TEST_P(ConformanceTest, TruncatedFileIsBadInputNamingIt) {
   MemoryExport files = kit().with_texts({"primeira", "segunda", "terceira"});
   const std::string whole = files.bytes(kit().main_file);
+  const std::size_t whole_messages =
+      kit().truncation_detectable ? 0 : import(files).messages().size();
   for (const std::size_t cut : {whole.size() / 2, whole.size() - 3, std::size_t{1}}) {
     files.add(kit().main_file, whole.substr(0, cut));
     RecordingSink sink;
+    if (!kit().truncation_detectable) {
+      try {
+        importer().import(files, sink, {});
+        EXPECT_LE(sink.messages().size(), whole_messages) << "cut at byte " << cut;
+      } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::bad_input) << e.what();
+        EXPECT_EQ(std::string(e.what()).find("segunda"), std::string::npos)
+            << "message text in an error";
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "cut at byte " << cut << ": not an Error(bad_input): " << e.what();
+      }
+      continue;
+    }
     try {
       importer().import(files, sink, {});
       ADD_FAILURE() << "accepted a file cut at byte " << cut;

@@ -823,6 +823,79 @@ TEST(CatalogLoad, NewerSchemaIsRefused) {
   }
 }
 
+// --- search --regex ---------------------------------------------------------------------------
+
+std::vector<std::string> hit_texts(const std::vector<SearchHit>& hits) {
+  std::vector<std::string> out;
+  for (const SearchHit& hit : hits) out.push_back(hit.message.text);
+  return out;
+}
+
+TEST_F(CatalogTest, RegexNarrowsTheOtherTermsAndMarksItsMatch) {
+  import_run(catalog, {text_message("Ana", 1'000, "order 1234 shipped"),
+                       text_message("Me", 2'000, "order abc shipped"),
+                       text_message("Ana", 3'000, "invoice 5678 paid"),
+                       text_message("Ana", 4'000, "Ação 42 concluída")});
+  SearchRequest request;
+  request.sort = SearchRequest::Sort::oldest;
+  request.regex = R"(\d{4})";
+  EXPECT_EQ(hit_texts(catalog.search(request)),
+            (std::vector<std::string>{"order 1234 shipped", "invoice 5678 paid"}));
+  EXPECT_EQ(catalog.count_matches(request), 2u);
+
+  // With a word from the query: only candidates that have both.
+  request.rank_match = "\"order\"";
+  request.where = "m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)";
+  request.params = {{false, 0, "\"order\""}};
+  const auto hits = catalog.search(request);
+  ASSERT_EQ(hit_texts(hits), (std::vector<std::string>{"order 1234 shipped"}));
+  EXPECT_EQ(catalog.count_matches(request), 1u);
+
+  // Unicode classes know every script; case-insensitive only when asked.
+  SearchRequest unicode;
+  unicode.regex = R"(^\w+ç\w+ \d+)";
+  const auto accented = catalog.search(unicode);
+  ASSERT_EQ(accented.size(), 1u);
+  EXPECT_NE(accented[0].snippet.find(std::string(1, kMatchStart) + "Ação 42" + kMatchEnd),
+            std::string::npos)
+      << accented[0].snippet;
+  unicode.regex = "INVOICE";
+  EXPECT_TRUE(catalog.search(unicode).empty());
+  unicode.regex = "(?i)INVOICE";
+  EXPECT_EQ(catalog.search(unicode).size(), 1u);
+}
+
+TEST_F(CatalogTest, BadRegexIsAUsageErrorWithItsPosition) {
+  import_run(catalog, {text_message("Ana", 1'000, "hello")});
+  SearchRequest request;
+  request.regex = "ab(c";
+  try {
+    catalog.search(request);
+    FAIL() << "accepted an unbalanced pattern";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::usage);
+    EXPECT_NE(std::string(e.what()).find("--regex: "), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("at position 5"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(catalog.count_matches(request), Error);
+}
+
+TEST_F(CatalogTest, RunawayRegexIsAnErrorNotAHang) {
+  import_run(catalog, {text_message("Ana", 1'000, std::string(40, 'a') + "!")});
+  SearchRequest request;
+  request.regex = "(a|aa)+(a|aa)+$";
+  try {
+    catalog.search(request);
+    FAIL() << "a pattern that backtracks without end matched";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::usage) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--regex"), std::string::npos) << e.what();
+  }
+  // The catalog stays usable.
+  request.regex = "a!";
+  EXPECT_EQ(catalog.search(request).size(), 1u);
+}
+
 // --- No plaintext on disk --------------------------------------------------------------------
 
 TEST(CatalogDisk, ImportAndReadWriteNoFile) {
@@ -838,6 +911,36 @@ TEST(CatalogDisk, ImportAndReadWriteNoFile) {
   Catalog loaded = Catalog::load(image.span());
   EXPECT_EQ(loaded.counts().messages, 2'000u);
   EXPECT_EQ(loaded.messages(loaded.conversations().at(0).id, 10, 600'000'000).size(), 10u);
+  EXPECT_TRUE(testing::entries_of(cwd.path()).empty());
+  EXPECT_TRUE(testing::entries_of(testing::temp_dir()).empty());
+}
+
+// A search whose ranking sorts far more than SQLite's page cache holds (sqlite_db_test checks
+// raw sorts and groupings): with temp storage on disk SQLite would spill it to temporary files,
+// which it unlinks at once, so the test also looks at the files the process holds open.
+TEST(CatalogDisk, SearchRankingALargeResultWritesNoFile) {
+  testing::ScopedWorkingDir cwd;
+  Catalog catalog = Catalog::create();
+  std::vector<Message> run;
+  constexpr int kMessages = 20'000;
+  for (int i = 0; i < kMessages; ++i) {
+    // ~400 bytes each: 8 MB of rows against a 2 MB page cache.
+    run.push_back(text_message(i % 7 ? "Ana" : "Bo", std::int64_t{i} * 60'000,
+                               "common word " + std::to_string((i * 7919) % kMessages) +
+                                   std::string(380, static_cast<char>('a' + i % 26))));
+  }
+  import_run(catalog, run);
+  SearchRequest request;
+  request.where = "m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)";
+  request.params = {{false, 0, "\"common\""}};
+  request.rank_match = "\"common\"";
+  request.sort = SearchRequest::Sort::relevance;
+  request.highlight = {"common"};
+  EXPECT_EQ(catalog.search(request).size(), static_cast<std::size_t>(kMessages));
+  request.sort = SearchRequest::Sort::oldest;
+  request.regex = "word \\d*5[a-z]";
+  EXPECT_EQ(catalog.count_matches(request), static_cast<std::uint64_t>(kMessages / 10));
+  EXPECT_TRUE(testing::open_files_under(testing::temp_dir()).empty());
   EXPECT_TRUE(testing::entries_of(cwd.path()).empty());
   EXPECT_TRUE(testing::entries_of(testing::temp_dir()).empty());
 }

@@ -809,14 +809,63 @@ TEST_F(ExportTreeTest, TruncatedTarGzIsRefusedNamingThePart) {
   EXPECT_CONTAINS(message, "truncated or damaged");
 }
 
-TEST_F(ExportTreeTest, ForeignAndMissingInputIsRefused) {
-  write_bytes(path("notes.txt"), "just some text, not an archive\n");
-  EXPECT_CONTAINS(error_of([&] { open_one(path("notes.txt")); }, ErrorCode::bad_input),
-                  path("notes.txt").string() + ": not a zip or tar archive, nor a folder");
+TEST_F(ExportTreeTest, PlainFileIsAOneFileExportNamedAfterIt) {
+  const std::string chat = "12/05/2024, 10:21 - Ana: caf\xc3\xa9?\n";
+  write_bytes(path("WhatsApp Chat with Ana.txt"), chat);
+  ExportTree tree = open_one(path("WhatsApp Chat with Ana.txt"));
+  EXPECT_EQ(tree.part_names(),
+            std::vector<std::string>{path("WhatsApp Chat with Ana.txt").string()});
+  auto seen = read_all(tree, 7);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].path, "WhatsApp Chat with Ana.txt");
+  EXPECT_EQ(seen[0].data, chat);
+  EXPECT_EQ(seen[0].size, chat.size());
+  EXPECT_EQ(seen[0].part, 0u);
+  EXPECT_EQ(tree.bytes_read(), chat.size());
+  EXPECT_TRUE(tree.skipped().empty());
+  // A fresh pass gives the same again.
+  EXPECT_EQ(read_all(tree), seen);
 
-  write_bytes(path("empty-file"), "");
-  EXPECT_CONTAINS(error_of([&] { open_one(path("empty-file")); }, ErrorCode::bad_input),
+  // Non-ASCII names, an empty file and a symlink to a file (the user named it) are fine too.
+  write_bytes(path("Conversa do WhatsApp com Jo\xc3\xa3o.txt"), "");
+  fs::create_symlink(path("WhatsApp Chat with Ana.txt"), path("link.txt"));
+  ExportTree several =
+      ExportTree::open({path("Conversa do WhatsApp com Jo\xc3\xa3o.txt"), path("link.txt")});
+  seen = read_all(several);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].path, "Conversa do WhatsApp com Jo\xc3\xa3o.txt");
+  EXPECT_EQ(seen[0].size, 0u);
+  EXPECT_EQ(seen[1].path, "link.txt");
+  EXPECT_EQ(seen[1].data, chat);
+  EXPECT_EQ(seen[1].part, 1u);
+}
+
+TEST_F(ExportTreeTest, PlainFileKeepsTheLimitsAndRefusesUnusableNames) {
+  write_bytes(path("big.txt"), std::string(5000, 'x'));
+  ExportLimits limits;
+  limits.max_entry_bytes = 4096;
+  ExportTree tree = open_one(path("big.txt"), limits);
+  EXPECT_CONTAINS(error_of([&] { read_all(tree); }, ErrorCode::bad_input),
+                  path("big.txt").string() + ": big.txt: entry size limit exceeded");
+
+  write_bytes(path("bad-\xff-name.txt"), "text\n");
+  EXPECT_CONTAINS(error_of([&] { open_one(path("bad-\xff-name.txt")); }, ErrorCode::bad_input),
+                  "the file's name cannot be used (name is not valid UTF-8)");
+}
+
+TEST_F(ExportTreeTest, ForeignAndMissingInputIsRefused) {
+  // A file whose name promises an archive but that holds none is a broken archive, not text.
+  write_bytes(path("notes.zip"), "just some text, not an archive\n");
+  EXPECT_CONTAINS(error_of([&] { open_one(path("notes.zip")); }, ErrorCode::bad_input),
+                  path("notes.zip").string() + ": not a zip or tar archive, nor a folder");
+  write_bytes(path("EXPORT.TAR"), "");
+  EXPECT_CONTAINS(error_of([&] { open_one(path("EXPORT.TAR")); }, ErrorCode::bad_input),
                   "not a zip or tar archive");
+  // A zip cut before its central directory is refused whatever its name.
+  write_archive(path("whole.zip"), Container::zip, {file("a.txt", text(3000))});
+  write_bytes(path("cut.txt"), read_bytes(path("whole.zip")).substr(0, 200));
+  EXPECT_CONTAINS(error_of([&] { open_one(path("cut.txt")); }, ErrorCode::bad_input),
+                  "truncated or damaged");
 
   write_bytes(path("text.gz"), gzip_wrap(deflate_bytes("hello, this is not a tar\n")));
   EXPECT_CONTAINS(error_of([&] { open_one(path("text.gz")); }, ErrorCode::bad_input),

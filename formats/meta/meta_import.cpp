@@ -1,18 +1,21 @@
-// message_N.json threads (2020 – now): Meta's shared schema, read by formats/meta.
-#include "instagram/instagram_internal.hpp"
+// message_N.json threads: Meta's shared schema, read by meta_json.cpp, turned into messages by
+// meta_message.cpp.
+#include "meta/meta_import.hpp"
+
 #include "meta/meta_json.hpp"
 #include "meta/meta_message.hpp"
 
+#include <algorithm>
 #include <utility>
 
-namespace dmvault::formats::instagram {
+namespace dmvault::formats::meta {
 
 namespace {
 
 Conversation make_conversation(const ImportContext& context, const ThreadGroup& thread,
-                               const meta::MetaThread& file, const std::string& path) {
+                               const MetaThread& file, const std::string& path) {
   Conversation c;
-  c.platform = std::string(kPlatform);
+  c.platform = context.platform;
   c.thread_id = thread.thread_id;
   c.source_path = path;
   for (const std::string& name : file.participants) {
@@ -39,21 +42,47 @@ Conversation make_conversation(const ImportContext& context, const ThreadGroup& 
 
 }  // namespace
 
+bool ImportContext::is_self(std::string_view name) const {
+  return std::find(self_names.begin(), self_names.end(), name) != self_names.end();
+}
+
+bool ImportContext::announce(const Conversation& conversation) {
+  if (!m_announced.insert(conversation.thread_id).second) return false;
+  sink.conversation(conversation);
+  return true;
+}
+
+const TimeZone& ImportContext::zone() {
+  if (!m_zone) m_zone = TimeZone::load(options.timezone);
+  return *m_zone;
+}
+
+std::string record_problem(std::size_t index, std::size_t offset,
+                           const std::vector<std::string>& problems) {
+  std::string out = "record " + std::to_string(index + 1) + " (byte " + std::to_string(offset) +
+                    ") kept with what could be read: ";
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    if (i != 0) out += "; ";
+    out += problems[i];
+  }
+  return out;
+}
+
 void import_json_thread(ImportContext& context, const ThreadGroup& thread) {
   for (const ThreadFile& html : thread.html_files) {
     context.sink.warning(html.path,
                          "ignored: this thread also has JSON files, which were imported instead "
                          "(the file itself is stored)");
   }
-  const meta::UriResolver resolve = [&](const std::string& uri) {
+  const UriResolver resolve = [&](const std::string& uri) {
     return resolve_media(context.files, thread, uri);
   };
   for (const ThreadFile& file : thread.json_files) {
-    meta::MetaThread parsed;
+    MetaThread parsed;
     {
       const PlainBytes bytes = context.files.read(file.path);
-      parsed = meta::parse_thread_file(file.path,
-                                       {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+      parsed =
+          parse_thread_file(file.path, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
     }
     if (!parsed.has_messages) {
       context.sink.warning(file.path,
@@ -69,8 +98,7 @@ void import_json_thread(ImportContext& context, const ThreadGroup& thread) {
     std::vector<std::string> problems;
     for (std::size_t i = 0; i < parsed.messages.size(); ++i) {
       const std::size_t offset = parsed.messages[i].offset;
-      Message message =
-          meta::to_message(std::move(parsed.messages[i]), file.path, resolve, problems);
+      Message message = to_message(std::move(parsed.messages[i]), file.path, resolve, problems);
       if (!problems.empty()) {
         context.sink.warning(file.path, record_problem(i, offset, problems));
       }
@@ -79,4 +107,4 @@ void import_json_thread(ImportContext& context, const ThreadGroup& thread) {
   }
 }
 
-}  // namespace dmvault::formats::instagram
+}  // namespace dmvault::formats::meta

@@ -1,11 +1,12 @@
 // message_N.html threads (HTML chosen instead of JSON in the download dialog). Parsed with gumbo;
 // elements are found by the exporter's short class tokens (_a6-g message, _a6-h sender, _a6-p
 // content, _a6-o / _a72d time, _a6-q reactions), never by whole class strings, which change with
-// every redesign. Times are local wall-clock strings without a zone (FORMAT.md, "Times").
+// every redesign. Times are local wall-clock strings without a zone (formats/instagram/FORMAT.md,
+// "Times").
 #include "common/date_parse.hpp"
 #include "common/format_text.hpp"
 #include "dmvault/error.hpp"
-#include "instagram/instagram_internal.hpp"
+#include "meta/meta_import.hpp"
 #include "meta/meta_message.hpp"
 
 #include <gumbo.h>
@@ -16,7 +17,7 @@
 #include <memory>
 #include <utility>
 
-namespace dmvault::formats::instagram {
+namespace dmvault::formats::meta {
 
 namespace {
 
@@ -30,7 +31,8 @@ constexpr std::array<std::string_view, 2> kBlockClasses = {"_a6-g", "_2lej"};
 constexpr std::array<std::string_view, 2> kSenderClasses = {"_a6-h", "_2lek"};
 constexpr std::array<std::string_view, 2> kContentClasses = {"_a6-p", "_2let"};
 constexpr std::array<std::string_view, 3> kTimeClasses = {"_a72d", "_a6-o", "_2lem"};
-constexpr std::string_view kReactionsClass = "_a6-q";
+// Reactions: _a6-q since 2023; _tqp in Facebook's 2018-22 design.
+constexpr std::array<std::string_view, 2> kReactionsClasses = {"_a6-q", "_tqp"};
 constexpr std::string_view kTitleClass = "_a70e";
 constexpr std::string_view kParticipantsPrefix = "Participants:";
 
@@ -316,7 +318,7 @@ void BlockReader::add_media(std::string_view src, AttachmentKind kind) {
   if (src.empty()) return;
   Attachment a;
   a.kind = is_http(src) ? kind : kind_from_path(src, kind);
-  a.name = meta::attachment_name(src);
+  a.name = attachment_name(src);
   a.uri = resolve_media(m_context.files, m_thread, src);
   m_message.attachments.push_back(std::move(a));
 }
@@ -363,7 +365,7 @@ void BlockReader::walk_content(const GumboNode* root, const GumboNode* skip_a,
     if (!is_element(n) || n == skip_a || n == skip_b) continue;
     const GumboTag tag = tag_of(n);
     if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_SOURCE) continue;
-    if (tag == GUMBO_TAG_UL && has_class(n, kReactionsClass)) {
+    if (tag == GUMBO_TAG_UL && has_any_class(n, kReactionsClasses)) {
       read_reactions(n);
       continue;
     }
@@ -469,7 +471,7 @@ bool BlockReader::read(const GumboNode* block, HtmlFile& file) {
       m_message.text += m_texts[i];
     }
   }
-  m_message.edited = meta::marked_edited(m_message.text);
+  m_message.edited = marked_edited(m_message.text);
   const bool sticker =
       std::any_of(m_message.attachments.begin(), m_message.attachments.end(),
                   [](const Attachment& a) { return a.kind == AttachmentKind::sticker; });
@@ -479,7 +481,7 @@ bool BlockReader::read(const GumboNode* block, HtmlFile& file) {
     m_message.kind = MessageKind::share;
   } else if (!m_message.attachments.empty()) {
     m_message.kind = MessageKind::media;
-  } else if (const auto notice = meta::notice_kind(m_message.text)) {
+  } else if (const auto notice = notice_kind(m_message.text)) {
     m_message.kind = *notice;
   } else {
     m_message.kind = MessageKind::text;
@@ -503,7 +505,7 @@ HtmlFile read_html_file(ImportContext& context, const ThreadGroup& thread, const
     throw Error(ErrorCode::bad_input,
                 path + ": HTML nested more than " + std::to_string(kMaxHtmlDepth) +
                     " levels deep, which no export does",
-                "the file is not an Instagram export page; check what was given to import");
+                "the file is not a Meta export page; check what was given to import");
   }
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // errors are not used; do not collect them
@@ -575,7 +577,7 @@ void import_html_thread(ImportContext& context, const ThreadGroup& thread) {
   if (files.empty()) return;
   if (!context.announced(thread.thread_id)) {
     Conversation c;
-    c.platform = std::string(kPlatform);
+    c.platform = context.platform;
     c.thread_id = thread.thread_id;
     c.source_path = thread.html_files.front().path;
     for (const HtmlFile& f : files) {
@@ -621,4 +623,4 @@ void import_html_thread(ImportContext& context, const ThreadGroup& thread) {
   }
 }
 
-}  // namespace dmvault::formats::instagram
+}  // namespace dmvault::formats::meta

@@ -1,0 +1,193 @@
+// What exports read from the catalog: Catalog::for_each_message, the messages of one
+// conversation that match a SearchRequest, oldest first (ids are read in keyset-paged batches,
+// id > last seen, so neither a million-message conversation nor an open cursor is held while the
+// caller works), and the stored records as added, for copying a selection into a new vault.
+#include "catalog/catalog.hpp"
+#include "catalog/catalog_internal.hpp"
+#include "catalog/match_fold.hpp"
+#include "catalog/regex_match.hpp"
+#include "catalog/sqlite_db.hpp"
+#include "dmvault/error.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <limits>
+#include <string_view>
+
+namespace dmvault::catalog {
+
+namespace {
+
+constexpr std::int64_t kBatch = 512;
+
+template <typename Enum, std::size_t N>
+Enum enum_from(const std::string& name, const Enum (&values)[N], const char* what) {
+  for (const Enum value : values) {
+    if (name == to_string(value)) return value;
+  }
+  throw Error(ErrorCode::corrupted,
+              std::string("catalog is damaged: unknown ") + what + " '" + name + "'");
+}
+
+std::optional<ObjectId> object_id(std::span<const std::uint8_t> blob) {
+  if (blob.size() != ObjectId{}.size()) return std::nullopt;
+  ObjectId id{};
+  std::copy(blob.begin(), blob.end(), id.begin());
+  return id;
+}
+
+std::uint64_t unsigned_of(std::int64_t value) {
+  return value < 0 ? 0 : static_cast<std::uint64_t>(value);
+}
+
+// dm_fold(text), which translated requests may use (catalog_search.cpp registers it for
+// search): functions are registered per connection, so they are registered here too rather
+// than relying on a search having run first.
+void fold(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  if (argc != 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* text = sqlite3_value_text(argv[0]);
+  const int bytes = sqlite3_value_bytes(argv[0]);
+  const std::string folded = fold_for_match(
+      std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(bytes)));
+  sqlite3_result_text64(context, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+}  // namespace
+
+void Catalog::for_each_message(std::int64_t conversation_id, const SearchRequest& request,
+                               const std::function<void(const MessageView&)>& visit) {
+  sql::Database& db = database_of(*m_impl);
+  const int rc = sqlite3_create_function_v2(db.handle(), "dm_fold", 1,
+                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                            nullptr, fold, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) sql::fail(db.handle(), rc, "registering dm_fold");
+  register_regexp_function(db.handle());
+  const std::size_t n = request.params.size();
+  const std::string sql =
+      "SELECT m.id FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id"
+      " WHERE m.conversation_id = ?" +
+      std::to_string(n + 1) + " AND m.id > ?" + std::to_string(n + 2) + " AND (" + request.where +
+      ") ORDER BY m.id LIMIT " + std::to_string(kBatch);
+  sql::Statement statement(db.handle(), sql);
+  std::int64_t last = std::numeric_limits<std::int64_t>::min();
+  std::vector<std::int64_t> ids;
+  for (;;) {
+    ids.clear();
+    statement.reset();
+    int index = 1;
+    for (const SearchRequest::Param& param : request.params) {
+      if (param.is_int) {
+        statement.bind_int(index, param.number);
+      } else {
+        statement.bind_text(index, param.text);
+      }
+      ++index;
+    }
+    statement.bind_int(index, conversation_id);
+    statement.bind_int(index + 1, last);
+    while (statement.step()) ids.push_back(statement.column_int(0));
+    statement.reset();
+    for (const std::int64_t id : ids) visit(message_view_of(*m_impl, id));
+    if (ids.size() < static_cast<std::size_t>(kBatch)) break;
+    last = ids.back();
+  }
+}
+
+Conversation Catalog::stored_conversation(std::int64_t conversation_id) {
+  sql::Database& db = database_of(*m_impl);
+  Conversation conversation;
+  {
+    auto q = db.query(
+        "SELECT platform, thread_id, title, is_group, still_participant, source_path"
+        " FROM conversations WHERE id = ?1");
+    q->bind_int(1, conversation_id);
+    if (!q->step()) {
+      throw Error(ErrorCode::usage, "no conversation " + std::to_string(conversation_id));
+    }
+    conversation.platform = q->column_text(0);
+    conversation.thread_id = q->column_text(1);
+    conversation.title = q->column_text(2);
+    conversation.is_group = q->column_int(3) != 0;
+    conversation.still_participant = q->column_int(4) != 0;
+    conversation.source_path = q->column_text(5);
+  }
+  auto q = db.query(
+      "SELECT p.name, p.platform_id, p.is_self FROM conversation_participants AS cp"
+      " JOIN participants AS p ON p.id = cp.participant_id"
+      " WHERE cp.conversation_id = ?1 ORDER BY p.id");
+  q->bind_int(1, conversation_id);
+  while (q->step()) {
+    conversation.participants.push_back(
+        {q->column_text(0), q->column_text(1), q->column_int(2) != 0});
+  }
+  return conversation;
+}
+
+Message Catalog::stored_message(std::int64_t message_id,
+                                std::vector<ResolvedAttachment>& resolved) {
+  static constexpr MessageKind kKinds[] = {
+      MessageKind::text,   MessageKind::media,  MessageKind::share,  MessageKind::call,
+      MessageKind::system, MessageKind::unsent, MessageKind::sticker};
+  static constexpr AttachmentKind kAttachmentKinds[] = {
+      AttachmentKind::photo, AttachmentKind::video, AttachmentKind::audio,
+      AttachmentKind::file,  AttachmentKind::gif,   AttachmentKind::sticker};
+  sql::Database& db = database_of(*m_impl);
+  Message message;
+  resolved.clear();
+  {
+    auto q = db.query(
+        "SELECT sender, sender_id, timestamp_ms, local_time, kind, text, platform_message_id,"
+        " reply_to, edited, share_link, share_text, share_owner, call_duration_s, raw,"
+        " source_path FROM messages WHERE id = ?1");
+    q->bind_int(1, message_id);
+    if (!q->step()) throw Error(ErrorCode::usage, "no message " + std::to_string(message_id));
+    message.sender = q->column_text(0);
+    message.sender_id = q->column_text(1);
+    message.timestamp_ms = q->column_int(2);
+    message.local_time = q->column_text(3);
+    message.kind = enum_from(q->column_text(4), kKinds, "message kind");
+    message.text = q->column_text(5);
+    message.platform_message_id = q->column_text(6);
+    message.reply_to = q->column_text(7);
+    message.edited = q->column_int(8) != 0;
+    if (!q->is_null(9)) {
+      message.share = Share{q->column_text(9), q->column_text(10), q->column_text(11)};
+    }
+    if (!q->is_null(12)) message.call_duration_s = q->column_int(12);
+    message.raw = q->column_text(13);
+    message.source_path = q->column_text(14);
+  }
+  {
+    auto q = db.query(
+        "SELECT kind, uri, name, created_ms, content, size FROM attachments"
+        " WHERE message_id = ?1 ORDER BY ordinal");
+    q->bind_int(1, message_id);
+    while (q->step()) {
+      Attachment attachment;
+      attachment.kind = enum_from(q->column_text(0), kAttachmentKinds, "attachment kind");
+      attachment.uri = q->column_text(1);
+      attachment.name = q->column_text(2);
+      if (!q->is_null(3)) attachment.created_ms = q->column_int(3);
+      ResolvedAttachment link;
+      if (!q->is_null(4)) link.content = object_id(q->column_blob(4));
+      link.size = unsigned_of(q->column_int(5));
+      message.attachments.push_back(std::move(attachment));
+      resolved.push_back(link);
+    }
+  }
+  auto q = db.query(
+      "SELECT actor, reaction, timestamp_ms FROM reactions WHERE message_id = ?1 ORDER BY id");
+  q->bind_int(1, message_id);
+  while (q->step()) {
+    Reaction reaction{q->column_text(0), q->column_text(1), std::nullopt};
+    if (!q->is_null(2)) reaction.timestamp_ms = q->column_int(2);
+    message.reactions.push_back(std::move(reaction));
+  }
+  return message;
+}
+
+}  // namespace dmvault::catalog
