@@ -32,14 +32,6 @@ void fold_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
   sqlite3_result_text64(context, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-void register_functions(sql::Database& db) {
-  const int rc = sqlite3_create_function_v2(db.handle(), "dm_fold", 1,
-                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                            nullptr, fold_function, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) sql::fail(db.handle(), rc, "registering dm_fold");
-  register_regexp_function(db.handle());
-}
-
 // The request with its --regex pattern as one more condition, checked last: SQLite evaluates
 // the cheap indexed terms first, so the pattern runs only over their candidates. The pattern is
 // compiled here first so that a mistake in it is reported with its position.
@@ -207,9 +199,17 @@ std::string make_snippet(sql::Database& db, const SearchRequest& request, const 
 
 }  // namespace
 
+void register_search_functions(sql::Database& db) {
+  const int rc = sqlite3_create_function_v2(db.handle(), "dm_fold", 1,
+                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                            nullptr, fold_function, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) sql::fail(db.handle(), rc, "registering dm_fold");
+  register_regexp_function(db.handle());
+}
+
 std::vector<SearchHit> Catalog::search(const SearchRequest& original) {
   sql::Database& db = database_of(*m_impl);
-  register_functions(db);
+  register_search_functions(db);
   const SearchRequest request = with_regex(original);
   const std::optional<Regex> regex =
       original.regex.empty() ? std::nullopt : std::optional<Regex>(Regex::compile(original.regex));
@@ -260,7 +260,7 @@ std::vector<SearchHit> Catalog::search(const SearchRequest& original) {
 
 std::uint64_t Catalog::count_matches(const SearchRequest& original) {
   sql::Database& db = database_of(*m_impl);
-  register_functions(db);
+  register_search_functions(db);
   const SearchRequest request = with_regex(original);
   const std::string sql =
       "SELECT count(*) FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id"

@@ -4,12 +4,9 @@
 // caller works), and the stored records as added, for copying a selection into a new vault.
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_internal.hpp"
-#include "catalog/match_fold.hpp"
-#include "catalog/regex_match.hpp"
 #include "catalog/sqlite_db.hpp"
 #include "dmvault/error.hpp"
 
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <limits>
@@ -41,31 +38,12 @@ std::uint64_t unsigned_of(std::int64_t value) {
   return value < 0 ? 0 : static_cast<std::uint64_t>(value);
 }
 
-// dm_fold(text), which translated requests may use (catalog_search.cpp registers it for
-// search): functions are registered per connection, so they are registered here too rather
-// than relying on a search having run first.
-void fold(sqlite3_context* context, int argc, sqlite3_value** argv) {
-  if (argc != 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-    sqlite3_result_null(context);
-    return;
-  }
-  const auto* text = sqlite3_value_text(argv[0]);
-  const int bytes = sqlite3_value_bytes(argv[0]);
-  const std::string folded = fold_for_match(
-      std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(bytes)));
-  sqlite3_result_text64(context, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-}
-
 }  // namespace
 
 void Catalog::for_each_message(std::int64_t conversation_id, const SearchRequest& request,
                                const std::function<void(const MessageView&)>& visit) {
   sql::Database& db = database_of(*m_impl);
-  const int rc = sqlite3_create_function_v2(db.handle(), "dm_fold", 1,
-                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                            nullptr, fold, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) sql::fail(db.handle(), rc, "registering dm_fold");
-  register_regexp_function(db.handle());
+  register_search_functions(db);
   const std::size_t n = request.params.size();
   const std::string sql =
       "SELECT m.id FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id"

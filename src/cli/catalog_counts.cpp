@@ -9,8 +9,8 @@ CatalogCounts catalog_counts(const Vault& vault, const std::string& /*vault_name
     return CatalogCounts{};  // nothing imported yet
   catalog::Catalog catalog = import::load_catalog(vault);
   const catalog::Counts c = catalog.counts();
-  return CatalogCounts{c.conversations, c.messages,    c.system_messages,
-                       c.attachments,   c.media_files, c.media_bytes};
+  return CatalogCounts{c.conversations, c.messages,    c.system_messages, c.attachments,
+                       c.media_files,   c.media_bytes, catalog.sources()};
 }
 
 }  // namespace dmvault::cli

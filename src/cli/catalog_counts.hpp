@@ -2,10 +2,12 @@
 // SQLite index that import writes), so they are read from there and not from the container.
 #pragma once
 
+#include "catalog/catalog.hpp"
 #include "dmvault/vault.hpp"
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace dmvault::cli {
 
@@ -16,6 +18,7 @@ struct CatalogCounts {
   std::uint64_t attachments = 0;      // references from messages
   std::uint64_t media_files = 0;      // distinct stored files
   std::uint64_t media_bytes = 0;
+  std::vector<catalog::SourceRecord> sources;  // the imports, oldest first
 };
 
 // Counts of the vault's catalog; all zero for a vault that has none (nothing imported yet).

@@ -50,6 +50,20 @@ void write_json(std::ostream& out, const std::string& path, const VaultInfo& inf
   json.field("attachments", counts.attachments);
   json.field("media_files", counts.media_files);
   json.field("media_bytes", counts.media_bytes);
+  json.key("sources").begin_array();
+  for (const catalog::SourceRecord& source : counts.sources) {
+    json.begin_object();
+    json.field("id", source.id);
+    json.field("platform", source.platform);
+    json.field("export", source.export_name);
+    json.field("imported", format_timestamp(source.imported_ms));
+    json.field("files", source.files);
+    json.field("bytes", source.bytes);
+    json.field("messages_added", source.messages_added);
+    json.field("messages_duplicate", source.messages_duplicate);
+    json.end_object();
+  }
+  json.end_array();
   json.end_object();
   out << '\n';
 }
@@ -93,6 +107,13 @@ void write_text(Output& output, const std::string& path, const VaultInfo& info,
                         << " system messages)\n";
   table.row("attachments") << counts.attachments << " (" << counts.media_files << " media files, "
                            << format_bytes(counts.media_bytes) << ")\n";
+  // One line per import (the N of `export --format original --source N`).
+  for (const catalog::SourceRecord& source : counts.sources) {
+    table.row("source " + std::to_string(source.id))
+        << source.platform << ", " << printable(source.export_name) << ", imported "
+        << format_timestamp(source.imported_ms).substr(0, 10) << ", " << source.messages_added
+        << " messages added (" << source.messages_duplicate << " already there)\n";
+  }
 }
 
 }  // namespace

@@ -176,9 +176,10 @@ class ArchiveSink final : public OutputSink {
       ~EntryFree() { archive_entry_free(e); }
     } entry_free{entry};
     if (utf8_locale() == locale_t{} && !is_ascii(file.path)) {
-      throw Error(ErrorCode::io, m_name + ": " + file.path +
-                                     ": cannot write a non-ASCII name: the system has no UTF-8 "
-                                     "locale (C.UTF-8)",
+      throw Error(ErrorCode::io,
+                  m_name + ": " + file.path +
+                      ": cannot write a non-ASCII name: the system has no UTF-8 "
+                      "locale (C.UTF-8)",
                   "export to a folder instead");
     }
     archive_entry_copy_pathname(entry, file.path.c_str());

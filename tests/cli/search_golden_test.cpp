@@ -66,6 +66,24 @@ class SearchGolden : public ::testing::Test {
   fs::path m_dir;
 };
 
+// info names each import, as export --source takes them.
+TEST_F(SearchGolden, InfoListsTheSources) {
+  const ProcessResult r = run_dmvault({"info", vault(), "--passphrase-file", pass()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string export_dir = (kSource / "tests/data/instagram/json-2020-22/export").string();
+  EXPECT_NE(r.out.find("source 1        instagram, " + export_dir + ", imported "),
+            std::string::npos)
+      << r.out;
+  const ProcessResult json = run_dmvault({"info", vault(), "--json", "--passphrase-file", pass()});
+  ASSERT_EQ(json.status, 0) << json.err;
+  EXPECT_NE(json.out.find("\"sources\":[{\"id\":1,\"platform\":\"instagram\",\"export\":\"" +
+                          export_dir + "\""),
+            std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find("\"messages_added\":21,\"messages_duplicate\":0}]"), std::string::npos)
+      << json.out;
+}
+
 TEST_F(SearchGolden, OutputMatchesExpected) {
   std::ostringstream transcript;
   for (const Case& c : kCases) {
