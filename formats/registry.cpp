@@ -1,10 +1,14 @@
 // Every importer dmvault knows, listed here explicitly (no static self-registration, so the
 // list is what the code says, in a fixed order).
+#include "discord/discord_importer.hpp"
 #include "dmvault/importer.hpp"
 #include "instagram/instagram_importer.hpp"
 #include "messenger/messenger_importer.hpp"
+#include "signal/signal_importer.hpp"
+#include "sms/sms_importer.hpp"
 #include "telegram/telegram_importer.hpp"
 #include "whatsapp/whatsapp_importer.hpp"
+#include "x/x_importer.hpp"
 
 namespace dmvault {
 
@@ -15,6 +19,10 @@ std::vector<std::unique_ptr<Importer>> all_importers() {
   importers.push_back(formats::make_messenger_importer());
   importers.push_back(formats::make_telegram_importer());
   importers.push_back(formats::make_whatsapp_importer());
+  importers.push_back(formats::make_sms_importer());
+  importers.push_back(formats::make_signal_importer());
+  importers.push_back(formats::make_discord_importer());
+  importers.push_back(formats::make_x_importer());
   return importers;
 }
 

@@ -5,6 +5,7 @@
 // "Times").
 #include "common/date_parse.hpp"
 #include "common/format_text.hpp"
+#include "common/html_dom.hpp"
 #include "dmvault/error.hpp"
 #include "meta/meta_import.hpp"
 #include "meta/meta_message.hpp"
@@ -21,10 +22,6 @@ namespace dmvault::formats::meta {
 
 namespace {
 
-// Real exports nest about 20 levels deep. gumbo's tree building is linear in the depth for
-// every tag, so unbounded nesting would make a hostile file take hours.
-constexpr std::size_t kMaxHtmlDepth = 512;
-
 // The class tokens of each part, newest design first; the Facebook 2018-2022 tokens
 // (_2lej/_2lek/_2let/_2lem) are accepted too, the classes being the exporter's, not the site's.
 constexpr std::array<std::string_view, 2> kBlockClasses = {"_a6-g", "_2lej"};
@@ -35,50 +32,6 @@ constexpr std::array<std::string_view, 3> kTimeClasses = {"_a72d", "_a6-o", "_2l
 constexpr std::array<std::string_view, 2> kReactionsClasses = {"_a6-q", "_tqp"};
 constexpr std::string_view kTitleClass = "_a70e";
 constexpr std::string_view kParticipantsPrefix = "Participants:";
-
-using Gumbo = std::unique_ptr<GumboOutput, void (*)(GumboOutput*)>;
-
-void destroy_output(GumboOutput* output) { gumbo_destroy_output(&kGumboDefaultOptions, output); }
-
-bool is_element(const GumboNode* node) {
-  return node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE;
-}
-
-const GumboVector& children_of(const GumboNode* node) {
-  return node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
-}
-
-GumboNode* child(const GumboVector& v, unsigned i) { return static_cast<GumboNode*>(v.data[i]); }
-
-std::string_view attribute(const GumboNode* node, const char* name) {
-  if (!is_element(node)) return {};
-  const GumboAttribute* a = gumbo_get_attribute(&node->v.element.attributes, name);
-  return a == nullptr || a->value == nullptr ? std::string_view() : std::string_view(a->value);
-}
-
-bool has_class(const GumboNode* node, std::string_view token) {
-  std::string_view classes = attribute(node, "class");
-  while (!classes.empty()) {
-    const std::size_t start = classes.find_first_not_of(" \t\n\r\f");
-    if (start == std::string_view::npos) break;
-    classes.remove_prefix(start);
-    const std::size_t end = classes.find_first_of(" \t\n\r\f");
-    if (classes.substr(0, end) == token) return true;
-    if (end == std::string_view::npos) break;
-    classes.remove_prefix(end);
-  }
-  return false;
-}
-
-template <std::size_t N>
-bool has_any_class(const GumboNode* node, const std::array<std::string_view, N>& tokens) {
-  return std::any_of(tokens.begin(), tokens.end(),
-                     [&](std::string_view t) { return has_class(node, t); });
-}
-
-GumboTag tag_of(const GumboNode* node) {
-  return is_element(node) ? node->v.element.tag : GUMBO_TAG_UNKNOWN;
-}
 
 // Elements whose text flows into the surrounding block.
 bool is_inline(GumboTag tag) {
@@ -105,53 +58,39 @@ bool is_inline(GumboTag tag) {
   }
 }
 
-// All text under `node` in document order, <br> as a newline, scripts and styles left out.
-std::string all_text(const GumboNode* node) {
-  std::string out;
-  std::vector<const GumboNode*> stack = {node};
-  while (!stack.empty()) {
-    const GumboNode* n = stack.back();
-    stack.pop_back();
-    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
-        n->type == GUMBO_NODE_CDATA) {
-      out += n->v.text.text;
-      continue;
-    }
-    if (!is_element(n) && n->type != GUMBO_NODE_DOCUMENT) continue;
-    const GumboTag tag = tag_of(n);
-    if (tag == GUMBO_TAG_BR) out += '\n';
-    if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE) continue;
-    const GumboVector& kids = children_of(n);
-    for (unsigned i = kids.length; i-- > 0;) stack.push_back(child(kids, i));
-  }
-  return out;
-}
-
-// The text of a block element itself: its text nodes and those of its inline descendants, not
-// the text of nested blocks, links or media.
-std::string own_text(const GumboNode* node) {
+// The text under `node` in document order, <br> as a newline, looking only into the elements
+// whose tag `enter` accepts.
+template <typename Enter>
+std::string text_under(const GumboNode* node, Enter enter) {
   std::string out;
   std::vector<const GumboNode*> stack;
-  const GumboVector& top = children_of(node);
-  for (unsigned i = top.length; i-- > 0;) stack.push_back(child(top, i));
+  push_children(node, stack);
   while (!stack.empty()) {
     const GumboNode* n = stack.back();
     stack.pop_back();
-    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
-        n->type == GUMBO_NODE_CDATA) {
+    if (is_text(n)) {
       out += n->v.text.text;
       continue;
     }
     const GumboTag tag = tag_of(n);
     if (tag == GUMBO_TAG_BR) {
       out += '\n';
-    } else if (is_inline(tag)) {
-      const GumboVector& kids = children_of(n);
-      for (unsigned i = kids.length; i-- > 0;) stack.push_back(child(kids, i));
+    } else if (is_element(n) && enter(tag)) {
+      push_children(n, stack);
     }
   }
   return out;
 }
+
+// All text of an element, scripts and styles left out.
+std::string all_text(const GumboNode* element) {
+  return text_under(element,
+                    [](GumboTag tag) { return tag != GUMBO_TAG_SCRIPT && tag != GUMBO_TAG_STYLE; });
+}
+
+// The text of a block element itself: its text nodes and those of its inline descendants, not
+// the text of nested blocks, links or media.
+std::string own_text(const GumboNode* element) { return text_under(element, is_inline); }
 
 // First element under `root` (itself included) that `match` accepts, in document order.
 template <typename Match>
@@ -162,8 +101,7 @@ const GumboNode* find_first(const GumboNode* root, Match match) {
     stack.pop_back();
     if (!is_element(n) && n->type != GUMBO_NODE_DOCUMENT) continue;
     if (is_element(n) && match(n)) return n;
-    const GumboVector& kids = children_of(n);
-    for (unsigned i = kids.length; i-- > 0;) stack.push_back(child(kids, i));
+    push_children(n, stack);
   }
   return nullptr;
 }
@@ -186,52 +124,6 @@ AttachmentKind kind_from_path(std::string_view path, AttachmentKind fallback) {
   if (path.find("/videos/") != std::string_view::npos) return AttachmentKind::video;
   if (path.find("/photos/") != std::string_view::npos) return AttachmentKind::photo;
   return fallback;
-}
-
-// Conservative upper bound of the element nesting depth, computed on the bytes before gumbo
-// sees them (end tags close, void and self-closed tags do not open).
-std::size_t estimated_depth(std::string_view html) {
-  static constexpr std::array<std::string_view, 14> kVoid = {
-      "area",  "base", "br",   "col",    "embed", "hr",  "img",
-      "input", "link", "meta", "source", "track", "wbr", "param"};
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
-  std::size_t pos = 0;
-  while ((pos = html.find('<', pos)) != std::string_view::npos) {
-    ++pos;
-    if (html.substr(pos, 3) == "!--") {
-      const std::size_t end = html.find("-->", pos + 3);
-      if (end == std::string_view::npos) break;
-      pos = end + 3;
-      continue;
-    }
-    if (pos < html.size() && html[pos] == '/') {
-      if (depth > 0) --depth;
-      continue;
-    }
-    std::size_t end = pos;
-    while (end < html.size() &&
-           ((html[end] >= 'a' && html[end] <= 'z') || (html[end] >= 'A' && html[end] <= 'Z') ||
-            (html[end] >= '0' && html[end] <= '9'))) {
-      ++end;
-    }
-    if (end == pos) continue;
-    const std::string name = ascii_lower(html.substr(pos, end - pos));
-    const std::size_t close = html.find('>', end);
-    if (close == std::string_view::npos) break;
-    pos = close + 1;
-    if (html[close - 1] == '/' || std::find(kVoid.begin(), kVoid.end(), name) != kVoid.end()) {
-      continue;
-    }
-    if (name == "script" || name == "style") {
-      const std::size_t stop = html.find("</", pos);
-      if (stop == std::string_view::npos) break;
-      pos = stop + 2;
-      continue;
-    }
-    deepest = std::max(deepest, ++depth);
-  }
-  return deepest;
 }
 
 // "a, b and c" (the English list the header writes) into names.
@@ -278,7 +170,6 @@ class BlockReader {
   void add_media(std::string_view src, AttachmentKind kind);
   void read_reactions(const GumboNode* list);
   std::optional<std::int64_t> utc_ms(std::string_view local);
-  std::string raw_of(const GumboNode* node) const;
 
   ImportContext& m_context;
   const ThreadGroup& m_thread;
@@ -297,22 +188,6 @@ std::optional<std::int64_t> BlockReader::utc_ms(std::string_view local) {
   return m_context.zone().to_utc(parsed->local_seconds()) * 1000;
 }
 
-std::string BlockReader::raw_of(const GumboNode* node) const {
-  const GumboElement& e = node->v.element;
-  const char* base = m_html.data();
-  std::size_t begin = e.start_pos.offset;
-  if (e.original_tag.data != nullptr && e.original_tag.length != 0) {
-    begin = static_cast<std::size_t>(e.original_tag.data - base);
-  }
-  std::size_t end = e.end_pos.offset;
-  if (e.original_end_tag.data != nullptr && e.original_end_tag.length != 0) {
-    end = static_cast<std::size_t>(e.original_end_tag.data - base) + e.original_end_tag.length;
-  }
-  begin = std::min(begin, m_html.size());
-  end = std::min(std::max(end, begin), m_html.size());
-  return std::string(m_html.substr(begin, end - begin));
-}
-
 void BlockReader::add_media(std::string_view src, AttachmentKind kind) {
   src = trim(src);
   if (src.empty()) return;
@@ -326,7 +201,7 @@ void BlockReader::add_media(std::string_view src, AttachmentKind kind) {
 void BlockReader::read_reactions(const GumboNode* list) {
   const GumboVector& items = list->v.element.children;
   for (unsigned i = 0; i < items.length; ++i) {
-    const GumboNode* li = child(items, i);
+    const GumboNode* li = child_at(items, i);
     if (tag_of(li) != GUMBO_TAG_LI) continue;
     const std::string full = to_nfc(all_text(li));
     std::string_view text = trim(full);
@@ -404,7 +279,7 @@ void BlockReader::walk_content(const GumboNode* root, const GumboNode* skip_a,
     }
     const GumboVector& kids = n->v.element.children;
     for (unsigned i = kids.length; i-- > 0;) {
-      const GumboNode* k = child(kids, i);
+      const GumboNode* k = child_at(kids, i);
       stack.push_back({k, counted || is_inline(tag_of(k))});
     }
   }
@@ -441,7 +316,7 @@ bool BlockReader::read(const GumboNode* block, HtmlFile& file) {
     if (content == nullptr) return false;
   }
   m_message.source_path = m_path;
-  m_message.raw = raw_of(block);
+  m_message.raw = std::string(source_of(block, m_html));
   m_message.sender = sender_text;
   if (sender == nullptr) m_problems.emplace_back("no sender");
   if (time != nullptr) {
@@ -501,19 +376,9 @@ HtmlFile read_html_file(ImportContext& context, const ThreadGroup& thread, const
                                    std::to_string(bom + first_invalid_utf8(html)) +
                                    "; invalid bytes are read as U+FFFD");
   }
-  if (estimated_depth(html) > kMaxHtmlDepth) {
-    throw Error(ErrorCode::bad_input,
-                path + ": HTML nested more than " + std::to_string(kMaxHtmlDepth) +
-                    " levels deep, which no export does",
-                "the file is not a Meta export page; check what was given to import");
-  }
-  GumboOptions options = kGumboDefaultOptions;
-  options.max_errors = 0;  // errors are not used; do not collect them
-  const Gumbo output(gumbo_parse_with_options(&options, html.data(), html.size()), destroy_output);
-  if (!output) throw Error(ErrorCode::bad_input, path + ": the HTML parser failed");
-
+  const HtmlDocument document(html, path, "a Meta export page");
   HtmlFile file;
-  const GumboNode* root = output->document;
+  const GumboNode* root = document.root();
   if (const GumboNode* t =
           find_first(root, [](const GumboNode* n) { return has_class(n, kTitleClass); })) {
     file.title = to_nfc(trim(all_text(t)));
@@ -552,8 +417,7 @@ HtmlFile read_html_file(ImportContext& context, const ThreadGroup& thread, const
         file.has_participants = true;
       }
     }
-    const GumboVector& kids = children_of(n);
-    for (unsigned i = kids.length; i-- > 0;) stack.push_back(child(kids, i));
+    push_children(n, stack);
   }
   for (std::size_t& offset : file.offsets) offset += bom;
   return file;

@@ -3,6 +3,7 @@
 // (formats/telegram/FORMAT.md, "HTML export").
 #include "common/date_parse.hpp"
 #include "common/format_text.hpp"
+#include "common/html_dom.hpp"
 #include "dmvault/error.hpp"
 #include "telegram/telegram_internal.hpp"
 
@@ -19,50 +20,7 @@ namespace dmvault::formats::telegram {
 
 namespace {
 
-// Real pages nest about 12 levels deep; gumbo's tree building slows down with depth, so a page
-// nested absurdly deep is refused before it is parsed.
-constexpr std::size_t kMaxHtmlDepth = 512;
 constexpr std::int64_t kMaxAnonymousReactions = 100;
-
-using Gumbo = std::unique_ptr<GumboOutput, void (*)(GumboOutput*)>;
-
-void destroy_output(GumboOutput* output) { gumbo_destroy_output(&kGumboDefaultOptions, output); }
-
-bool is_element(const GumboNode* node) {
-  return node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE;
-}
-
-const GumboVector& children_of(const GumboNode* node) {
-  return node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
-}
-
-const GumboNode* child_at(const GumboVector& v, unsigned i) {
-  return static_cast<const GumboNode*>(v.data[i]);
-}
-
-std::string_view attribute(const GumboNode* node, const char* name) {
-  if (!is_element(node)) return {};
-  const GumboAttribute* a = gumbo_get_attribute(&node->v.element.attributes, name);
-  return a == nullptr || a->value == nullptr ? std::string_view() : std::string_view(a->value);
-}
-
-bool has_class(const GumboNode* node, std::string_view token) {
-  std::string_view classes = attribute(node, "class");
-  while (!classes.empty()) {
-    const std::size_t start = classes.find_first_not_of(" \t\n\r\f");
-    if (start == std::string_view::npos) break;
-    classes.remove_prefix(start);
-    const std::size_t end = classes.find_first_of(" \t\n\r\f");
-    if (classes.substr(0, end) == token) return true;
-    if (end == std::string_view::npos) break;
-    classes.remove_prefix(end);
-  }
-  return false;
-}
-
-GumboTag tag_of(const GumboNode* node) {
-  return is_element(node) ? node->v.element.tag : GUMBO_TAG_UNKNOWN;
-}
 
 using Predicate = std::function<bool(const GumboNode*)>;
 
@@ -103,8 +61,7 @@ const GumboNode* child_with_class(const GumboNode* node, std::string_view token)
 // indentation of the file itself are layout (the exporter writes every newline of a text as
 // <br>), so they are dropped.
 void append_text(const GumboNode* node, std::string& out, std::vector<std::string>* urls) {
-  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
-      node->type == GUMBO_NODE_CDATA) {
+  if (is_text(node)) {
     for (const char* p = node->v.text.text; *p != '\0'; ++p) {
       if (*p != '\n' && *p != '\r') out += *p;
     }
@@ -134,36 +91,6 @@ std::string text_of(const GumboNode* node, std::vector<std::string>* urls = null
   if (begin == std::string::npos) return {};
   const std::size_t end = out.find_last_not_of(" \t");
   return to_nfc(out.substr(begin, end - begin + 1));
-}
-
-std::size_t estimated_depth(std::string_view html) {
-  static constexpr std::array<std::string_view, 14> kVoid = {
-      "area",  "base", "br",   "col",    "embed", "hr",  "img",
-      "input", "link", "meta", "source", "track", "wbr", "param"};
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
-  std::size_t pos = 0;
-  while ((pos = html.find('<', pos)) != std::string_view::npos) {
-    ++pos;
-    if (pos < html.size() && html[pos] == '/') {
-      if (depth > 0) --depth;
-      continue;
-    }
-    std::size_t end = pos;
-    while (end < html.size() &&
-           ((html[end] >= 'a' && html[end] <= 'z') || (html[end] >= 'A' && html[end] <= 'Z') ||
-            (html[end] >= '0' && html[end] <= '9'))) {
-      ++end;
-    }
-    if (end == pos) continue;
-    const std::string name = ascii_lower(html.substr(pos, end - pos));
-    const std::size_t close = html.find('>', end);
-    const bool self_closing =
-        close != std::string_view::npos && close > 0 && html[close - 1] == '/';
-    if (self_closing || std::find(kVoid.begin(), kVoid.end(), name) != kVoid.end()) continue;
-    deepest = std::max(deepest, ++depth);
-  }
-  return deepest;
 }
 
 unsigned two_digits(std::string_view s, std::size_t at, bool& ok) {
@@ -264,18 +191,8 @@ class PageReader {
 
   // `previous_sender`: the last sender of the page before (a "joined" message continues it).
   void read(std::string& previous_sender) {
-    if (estimated_depth(m_html) > kMaxHtmlDepth) {
-      throw Error(ErrorCode::bad_input,
-                  m_path + ": HTML nested more than " + std::to_string(kMaxHtmlDepth) +
-                      " levels deep, which no export does",
-                  "the file is not a Telegram export page; check what was given to import");
-    }
-    GumboOptions options = kGumboDefaultOptions;
-    options.max_errors = 0;
-    const Gumbo output(gumbo_parse_with_options(&options, m_html.data(), m_html.size()),
-                       destroy_output);
-    if (!output) throw Error(ErrorCode::bad_input, m_path + ": the HTML parser failed");
-    const GumboNode* root = output->document;
+    const HtmlDocument document(m_html, m_path, "a Telegram export page");
+    const GumboNode* root = document.root();
     if (const GumboNode* header =
             find_first(root, [](const GumboNode* n) { return has_class(n, "page_header"); })) {
       title = text_of(find_first(header, [](const GumboNode* n) { return has_class(n, "text"); }));
@@ -298,25 +215,9 @@ class PageReader {
   PageMessage start(const GumboNode* block) const {
     PageMessage m;
     m.offset = block->v.element.start_pos.offset;
-    m.message.raw = raw_of(block);
+    m.message.raw = std::string(source_of(block, m_html));
     m.message.source_path = m_path;
     return m;
-  }
-
-  std::string raw_of(const GumboNode* node) const {
-    const GumboElement& e = node->v.element;
-    const char* base = m_html.data();
-    std::size_t begin = e.start_pos.offset;
-    if (e.original_tag.data != nullptr && e.original_tag.length != 0) {
-      begin = static_cast<std::size_t>(e.original_tag.data - base);
-    }
-    std::size_t end = e.end_pos.offset;
-    if (e.original_end_tag.data != nullptr && e.original_end_tag.length != 0) {
-      end = static_cast<std::size_t>(e.original_end_tag.data - base) + e.original_end_tag.length;
-    }
-    begin = std::min(begin, m_html.size());
-    end = std::min(std::max(end, begin), m_html.size());
-    return std::string(m_html.substr(begin, end - begin));
   }
 
   PageMessage service(const GumboNode* block) const {

@@ -19,7 +19,9 @@
 #include "dmvault/secret.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,13 @@ class ExportFiles {
   // `max_bytes` (a message file is parsed whole; media are never read by importers).
   virtual PlainBytes read(const std::string& path,
                           std::uint64_t max_bytes = std::uint64_t{1} << 30) const = 0;
+  // The file in pieces of any size, in order, for formats that can be parsed incrementally
+  // (SMS backups reach gigabytes of inline media): only one piece is in memory at a time. The
+  // sink returns false to stop early (detection peeks at a file's head). Error(bad_input) when
+  // the file is missing.
+  virtual void read_stream(
+      const std::string& path,
+      const std::function<bool(std::span<const std::uint8_t>)>& sink) const = 0;
 };
 
 class ImportSink {

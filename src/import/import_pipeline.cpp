@@ -41,6 +41,21 @@ class VaultExportFiles final : public ExportFiles {
     }
     return m_vault.read(it->second.id);
   }
+  void read_stream(const std::string& path,
+                   const std::function<bool(std::span<const std::uint8_t>)>& sink) const override {
+    const auto it = m_stored.find(path);
+    if (it == m_stored.end()) {
+      throw Error(ErrorCode::bad_input, path + ": no such file in the export");
+    }
+    // Vault::read_stream has no early exit: a private exception unwinds it when the sink stops.
+    struct Stop {};
+    try {
+      m_vault.read_stream(it->second.id, [&](std::span<const std::uint8_t> piece) {
+        if (!sink(piece)) throw Stop{};
+      });
+    } catch (const Stop&) {
+    }
+  }
 
  private:
   const Vault& m_vault;

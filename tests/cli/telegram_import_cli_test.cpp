@@ -1,74 +1,28 @@
 // The Telegram importer end to end through the real binary: the golden exports of
 // tests/data/telegram imported by detection alone, found by search under platform:telegram, and
 // re-imports (whole, or a later export overlapping an earlier one) add nothing that is there.
-#include "cli/run_process.hpp"
+#include "cli/vault_fixture.hpp"
 
 #include <gtest/gtest.h>
-#include <simdjson.h>
 
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
-#include <unistd.h>
 
 namespace dmvault {
 namespace {
 
+using dmvault::testing::json_uint;
 using dmvault::testing::ProcessResult;
-using dmvault::testing::run_dmvault;
 namespace fs = std::filesystem;
 
-const fs::path kData = fs::path(DMVAULT_SOURCE_DIR) / "tests/data/telegram";
+const fs::path kData = dmvault::testing::kTestData / "telegram";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "dmvault-telegram-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    m_path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  const fs::path& path() const { return m_path; }
-
- private:
-  fs::path m_path;
-};
-
-std::uint64_t json_uint(const std::string& json, const char* key) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc = parser.parse(json);
-  return doc[key].get_uint64().value();
-}
-
-class TelegramImportCli : public ::testing::Test {
+class TelegramImportCli : public ::testing::Test, protected dmvault::testing::VaultFixture {
  protected:
-  void SetUp() override {
-    std::ofstream(m_dir.path() / "pass") << "telegram test passphrase\n";
-    fs::permissions(m_dir.path() / "pass", fs::perms::owner_read | fs::perms::owner_write);
-    const auto r =
-        run_dmvault({"init", vault(), "--passphrase-file", pass(), "--kdf", "interactive"});
-    ASSERT_EQ(r.status, 0) << r.err;
-  }
-  const fs::path& dir() const { return m_dir.path(); }
-  std::string vault() const { return (m_dir.path() / "v.dmv").string(); }
-  std::string pass() const { return (m_dir.path() / "pass").string(); }
-  ProcessResult dm(std::vector<std::string> args) const {
-    args.push_back("--passphrase-file");
-    args.push_back(pass());
-    return run_dmvault(args, {.env = {{"TZ", "UTC"}}});
-  }
+  TelegramImportCli() : VaultFixture("telegram") {}
   ProcessResult import(const fs::path& export_dir) const {
-    return dm({"import", vault(), export_dir.string(), "--json", "--timezone", "Europe/Paris"});
+    return VaultFixture::import(export_dir, {"--timezone", "Europe/Paris"});
   }
-  std::string count(const std::string& query) const {
-    return dm({"search", vault(), query, "--count"}).out;
-  }
-
- private:
-  TempDir m_dir;
 };
 
 TEST_F(TelegramImportCli, ImportSearchAndReimport) {
@@ -111,10 +65,10 @@ TEST_F(TelegramImportCli, ImportSearchAndReimport) {
   EXPECT_EQ(count("platform:telegram thursday"), "2\n");
 
   // The single chat and the account export's chat with Léa are one conversation (chat 4242).
-  const auto info = dm({"info", vault(), "--json"});
-  ASSERT_EQ(info.status, 0) << info.err;
-  EXPECT_EQ(json_uint(info.out, "messages") + json_uint(info.out, "system_messages"), 20u);
-  EXPECT_EQ(json_uint(info.out, "conversations"), 4u);
+  const auto stats = info();
+  ASSERT_EQ(stats.status, 0) << stats.err;
+  EXPECT_EQ(json_uint(stats.out, "messages") + json_uint(stats.out, "system_messages"), 20u);
+  EXPECT_EQ(json_uint(stats.out, "conversations"), 4u);
 }
 
 TEST_F(TelegramImportCli, BrokenResultJsonIsBadInputNamingIt) {
@@ -127,9 +81,9 @@ TEST_F(TelegramImportCli, BrokenResultJsonIsBadInputNamingIt) {
   EXPECT_EQ(r.status, 5) << r.err;
   EXPECT_NE(r.err.find("ChatExport_2024-05-03/result.json"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("private words"), std::string::npos) << r.err;
-  const auto info = dm({"info", vault(), "--json"});
-  ASSERT_EQ(info.status, 0) << info.err;
-  EXPECT_EQ(json_uint(info.out, "messages"), 0u);
+  const auto stats = info();
+  ASSERT_EQ(stats.status, 0) << stats.err;
+  EXPECT_EQ(json_uint(stats.out, "messages"), 0u);
 }
 
 }  // namespace

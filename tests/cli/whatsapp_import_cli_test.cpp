@@ -1,46 +1,19 @@
 // A WhatsApp chat end to end through the real binary: a bare .txt given as the export (a one-file
 // export), the time zone option and the warning when it is missing, --self, search, and a
 // re-import that adds nothing; plus the real iOS sample .zip with its media when present.
-#include "cli/run_process.hpp"
+#include "cli/vault_fixture.hpp"
 
 #include <gtest/gtest.h>
-#include <simdjson.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace dmvault {
 namespace {
 
-using dmvault::testing::ProcessResult;
-using dmvault::testing::run_dmvault;
+using dmvault::testing::json_uint;
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "dmvault-whatsapp-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    m_path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  const fs::path& path() const { return m_path; }
-
- private:
-  fs::path m_path;
-};
-
-std::uint64_t json_uint(const std::string& json, const char* key) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc = parser.parse(json);
-  return doc[key].get_uint64().value();
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -57,32 +30,18 @@ const std::string kChat =
     "13/01/2024, 09:03 - Sam: no, I slept through it <This message was edited>\n"
     "14/01/2024, 22:30 - Ana P\xc3\xa9rez: This message was deleted\n";
 
-class WhatsAppImportCli : public ::testing::Test {
+class WhatsAppImportCli : public ::testing::Test, protected dmvault::testing::VaultFixture {
  protected:
-  void SetUp() override {
-    m_pass = m_dir.path() / "pass";
-    m_vault = m_dir.path() / "v.dmv";
-    m_chat = m_dir.path() / "WhatsApp Chat with Ana P\xc3\xa9rez.txt";
-    std::ofstream(m_pass) << "whatsapp test passphrase\n";
-    fs::permissions(m_pass, fs::perms::owner_read | fs::perms::owner_write);
+  WhatsAppImportCli()
+      : VaultFixture("whatsapp"), m_chat(dir() / "WhatsApp Chat with Ana P\xc3\xa9rez.txt") {
     std::ofstream(m_chat, std::ios::binary) << kChat;
-    const auto r = dm({"init", m_vault.string(), "--kdf", "interactive"});
-    ASSERT_EQ(r.status, 0) << r.err;
-  }
-  ProcessResult dm(std::vector<std::string> args) const {
-    args.push_back("--passphrase-file");
-    args.push_back(m_pass.string());
-    return run_dmvault(args, {.env = {{"TZ", "UTC"}}});
   }
 
-  TempDir m_dir;
-  fs::path m_pass;
-  fs::path m_vault;
   fs::path m_chat;
 };
 
 TEST_F(WhatsAppImportCli, BareTxtImportsSearchesAndReimportsToNothing) {
-  auto r = dm({"import", m_vault.string(), m_chat.string(), "--timezone", "Europe/Lisbon", "--self",
+  auto r = dm({"import", vault().string(), m_chat.string(), "--timezone", "Europe/Lisbon", "--self",
                "Sam", "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;  // the zone was given
@@ -91,12 +50,12 @@ TEST_F(WhatsAppImportCli, BareTxtImportsSearchesAndReimportsToNothing) {
   EXPECT_EQ(json_uint(r.out, "messages_added"), 5u);
   EXPECT_EQ(json_uint(r.out, "messages_duplicate"), 0u);
 
-  r = dm({"info", m_vault.string(), "--json"});
+  r = info();
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(json_uint(r.out, "messages"), 4u);
   EXPECT_EQ(json_uint(r.out, "system_messages"), 1u);
 
-  r = dm({"list", m_vault.string(), "--json"});
+  r = dm({"list", vault().string(), "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
   const auto conversations = lines_of(r.out);
   ASSERT_EQ(conversations.size(), 1u);
@@ -105,7 +64,7 @@ TEST_F(WhatsAppImportCli, BareTxtImportsSearchesAndReimportsToNothing) {
   EXPECT_NE(conversations[0].find("\"first\":\"2024-01-13T09:00:00.000Z\""), std::string::npos)
       << conversations[0];
 
-  r = dm({"search", m_vault.string(), "aurora", "--json"});
+  r = dm({"search", vault().string(), "aurora", "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
   const auto hits = lines_of(r.out);
   ASSERT_EQ(hits.size(), 1u);
@@ -118,26 +77,26 @@ TEST_F(WhatsAppImportCli, BareTxtImportsSearchesAndReimportsToNothing) {
   EXPECT_NE(hits[0].find("\"timestamp\":\"2024-01-13T09:01:00.000Z\""), std::string::npos)
       << hits[0];
 
-  r = dm({"search", m_vault.string(), "slept", "--json"});
+  r = dm({"search", vault().string(), "slept", "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(lines_of(r.out).size(), 1u);
   EXPECT_EQ(r.out.find("This message was edited"), std::string::npos) << r.out;
 
   const std::string before = [&] {
-    std::ifstream in(m_vault, std::ios::binary);
+    std::ifstream in(vault(), std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }();
-  r = dm({"import", m_vault.string(), m_chat.string(), "--timezone", "Europe/Lisbon", "--json"});
+  r = dm({"import", vault().string(), m_chat.string(), "--timezone", "Europe/Lisbon", "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(json_uint(r.out, "messages_added"), 0u);
   EXPECT_EQ(json_uint(r.out, "messages_duplicate"), 5u);
-  std::ifstream in(m_vault, std::ios::binary);
+  std::ifstream in(vault(), std::ios::binary);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), before)
       << "a re-import that adds nothing leaves the vault as it was";
 }
 
 TEST_F(WhatsAppImportCli, MissingTimeZoneIsAWarningNamingTheZoneAssumed) {
-  const auto r = dm({"import", m_vault.string(), m_chat.string()});
+  const auto r = dm({"import", vault().string(), m_chat.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("dmvault: warning: WhatsApp Chat with Ana P\xc3\xa9rez.txt: WhatsApp "
                        "writes local times without a zone; read them in UTC (this machine's "
@@ -148,9 +107,9 @@ TEST_F(WhatsAppImportCli, MissingTimeZoneIsAWarningNamingTheZoneAssumed) {
 }
 
 TEST_F(WhatsAppImportCli, TextFileThatIsNoChatIsExitFive) {
-  const fs::path notes = m_dir.path() / "notes.txt";
+  const fs::path notes = dir() / "notes.txt";
   std::ofstream(notes) << "shopping: milk, eggs\n";
-  const auto r = dm({"import", m_vault.string(), notes.string()});
+  const auto r = dm({"import", vault().string(), notes.string()});
   EXPECT_EQ(r.status, 5) << r.err;
   EXPECT_NE(r.err.find("not an export dmvault recognises"), std::string::npos) << r.err;
 }
@@ -160,16 +119,16 @@ TEST_F(WhatsAppImportCli, RealIosZipWithMedia) {
       fs::path(DMVAULT_SOURCE_DIR) /
       "../shared/fixtures/whatsapp/pustur-example/whatsapp-chat-parser-example.zip";
   if (!fs::exists(zip)) GTEST_SKIP() << "no shared fixture at " << zip;
-  auto r = dm({"import", m_vault.string(), zip.string(), "--timezone", "Europe/Zurich", "--json"});
+  auto r = dm({"import", vault().string(), zip.string(), "--timezone", "Europe/Zurich", "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(json_uint(r.out, "messages_added"), 52u);
   EXPECT_EQ(json_uint(r.out, "attachments_added"), 4u);
-  r = dm({"info", m_vault.string(), "--json"});
+  r = info();
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(json_uint(r.out, "messages"), 48u);
   EXPECT_EQ(json_uint(r.out, "system_messages"), 4u);
   EXPECT_EQ(json_uint(r.out, "media_files"), 4u);
-  r = dm({"search", m_vault.string(), "has:video", "--json"});
+  r = dm({"search", vault().string(), "has:video", "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
   ASSERT_EQ(lines_of(r.out).size(), 1u);
   EXPECT_NE(r.out.find("\"sender\":\"Loris\""), std::string::npos) << r.out;

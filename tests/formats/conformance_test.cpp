@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 
@@ -108,10 +109,115 @@ MemoryExport whatsapp_export(const std::vector<std::string>& texts) {
   return e;
 }
 
+const std::string kDiscordFile = "Direct Messages - Ana [900000000000000001].json";
+
+// DiscordChatExporter JSON; equal texts get equal ids, so that they make byte-identical records.
+MemoryExport discord_export(const std::vector<std::string>& texts) {
+  const auto quoted = [](const std::string& text) {
+    std::string out = "\"";
+    for (const char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::string json =
+      "{\n  \"guild\": {\"id\": \"0\", \"name\": \"Direct Messages\"},\n  \"channel\": {\"id\": "
+      "\"900000000000000001\", \"type\": \"DirectTextChat\", \"name\": \"Ana Pérez\"},\n  "
+      "\"messages\": [\n";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const auto first = std::find(texts.begin(), texts.end(), texts[i]) - texts.begin();
+    json += "    {\"id\": \"" + std::to_string(1200000000000000000 + first) +
+            "\", \"type\": \"Default\", \"timestamp\": \"2024-06-02T09:43:22.123+00:00\", "
+            "\"timestampEdited\": null, \"content\": " +
+            quoted(texts[i]) +
+            ", \"author\": {\"id\": \"4242\", \"name\": \"ana\", \"nickname\": \"Ana Pérez\"}}";
+    json += i + 1 < texts.size() ? ",\n" : "\n";
+  }
+  json += "  ],\n  \"messageCount\": " + std::to_string(texts.size()) + "\n}\n";
+  MemoryExport e;
+  e.add(kDiscordFile, json);
+  return e;
+}
+
+const std::string kXFile = "data/direct-messages.js";
+
+// One conversation of an X archive; equal texts get equal ids, so that they make byte-identical
+// records.
+MemoryExport x_export(const std::vector<std::string>& texts) {
+  std::string js =
+      "window.YTD.direct_messages.part0 = [\n  {\n    \"dmConversation\" : {\n      "
+      "\"conversationId\" : \"11-22\",\n      \"messages\" : [\n";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const auto first = std::find(texts.begin(), texts.end(), texts[i]) - texts.begin();
+    std::string text;
+    for (const char c : texts[i]) {
+      if (c == '"' || c == '\\') text += '\\';
+      text += c;
+    }
+    js +=
+        "        {\n          \"messageCreate\" : {\"recipientId\" : \"11\", \"reactions\" : "
+        "[ ], \"urls\" : [ ], \"text\" : \"" +
+        text + "\", \"mediaUrls\" : [ ], \"senderId\" : \"22\", \"id\" : \"" +
+        std::to_string(1798000000000000000 + first) +
+        "\", \"createdAt\" : \"2024-06-02T09:43:22.123Z\"}\n        }";
+    js += i + 1 < texts.size() ? ",\n" : "\n";
+  }
+  js += "      ]\n    }\n  }\n]";
+  MemoryExport e;
+  e.add(kXFile, js);
+  return e;
+}
+
+const std::string kSmsFile = "sms-20240602094322.xml";
+
+MemoryExport sms_export(const std::vector<std::string>& texts) {
+  std::string xml = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"" +
+                    std::to_string(texts.size()) + "\">\n";
+  for (const std::string& text : texts) {
+    std::string body;
+    for (const char c : text) {
+      if (c == '&')
+        body += "&amp;";
+      else if (c == '<')
+        body += "&lt;";
+      else if (c == '"')
+        body += "&quot;";
+      else
+        body += c;
+    }
+    xml += "  <sms address=\"+351912345678\" date=\"1717321402123\" type=\"1\" body=\"" + body +
+           "\" readable_date=\"2 Jun 2024 10:43:22\" contact_name=\"Ana P\xc3\xa9rez\" />\n";
+  }
+  xml += "</smses>\n";
+  MemoryExport e;
+  e.add(kSmsFile, xml);
+  return e;
+}
+
+const std::string kSignalFile = "Ana P\xc3\xa9rez/chat.md";
+
+MemoryExport signal_export(const std::vector<std::string>& texts) {
+  std::string chat;
+  for (const std::string& text : texts)
+    chat += "[2024-06-02, 11:43] Ana P\xc3\xa9rez: " + text + "\n";
+  MemoryExport e;
+  e.add(kSignalFile, chat);
+  return e;
+}
+
 std::optional<ConformanceKit> kit_for(const std::string& importer_name) {
   if (importer_name == "instagram") return ConformanceKit{instagram_export, kInstagramFile};
   if (importer_name == "messenger") return ConformanceKit{messenger_export, kMessengerFile};
   if (importer_name == "telegram") return ConformanceKit{telegram_export, kTelegramFile};
+  if (importer_name == "x") return ConformanceKit{x_export, kXFile};
+  if (importer_name == "discord") return ConformanceKit{discord_export, kDiscordFile};
+  if (importer_name == "sms") return ConformanceKit{sms_export, kSmsFile};
+  if (importer_name == "signal") {
+    ConformanceKit kit{signal_export, kSignalFile};
+    kit.truncation_detectable = false;
+    return kit;
+  }
   if (importer_name == "whatsapp") {
     ConformanceKit kit{whatsapp_export, kWhatsAppFile};
     kit.truncation_detectable = false;

@@ -1,6 +1,7 @@
 // The Instagram importer on small in-memory exports: detection, layout, ordering, media paths,
 // errors. The golden cases (instagram_golden_test.cpp) cover whole exports field by field.
 #include "dmvault/error.hpp"
+#include "formats/format_test_support.hpp"
 #include "formats/importer_golden.hpp"
 #include "formats/memory_export.hpp"
 #include "instagram/instagram_importer.hpp"
@@ -12,51 +13,17 @@
 namespace dmvault::test {
 namespace {
 
-// A JSON string literal the way Meta writes it: each non-ASCII UTF-8 byte as \u00XX.
-std::string meta_string(std::string_view utf8) { return "\"" + meta_escaped(utf8) + "\""; }
-
-struct Msg {
-  std::string sender;
-  std::int64_t ts;
-  std::string content;
-  std::string extra;  // more members, raw JSON, e.g. R"("photos": [...])"
-};
-
-std::string thread_json(const std::vector<std::string>& participants, const std::vector<Msg>& msgs,
-                        const std::string& title = "Ana") {
-  std::string out = "{\n  \"participants\": [";
-  for (std::size_t i = 0; i < participants.size(); ++i) {
-    out += (i ? ", " : "") + std::string("{\"name\": ") + meta_string(participants[i]) + "}";
-  }
-  out += "],\n  \"messages\": [\n";
-  for (std::size_t i = 0; i < msgs.size(); ++i) {
-    const Msg& m = msgs[i];
-    out += "    {\"sender_name\": " + meta_string(m.sender) +
-           ", \"timestamp_ms\": " + std::to_string(m.ts);
-    if (!m.content.empty()) out += ", \"content\": " + meta_string(m.content);
-    if (!m.extra.empty()) out += ", " + m.extra;
-    out += i + 1 < msgs.size() ? "},\n" : "}\n";
-  }
-  out += "  ],\n  \"title\": " + meta_string(title) + ",\n  \"is_still_participant\": true\n}\n";
-  return out;
-}
-
 std::unique_ptr<Importer> importer() { return formats::make_instagram_importer(); }
 
-RecordingSink import_all(const MemoryExport& files, ImportOptions options = {}) {
-  RecordingSink sink;
-  importer()->import(files, sink, options);
-  EXPECT_TRUE(sink.violations().empty()) << sink.violations().front();
-  return sink;
+RecordingSink import_all(const MemoryExport& files, const ImportOptions& options = {}) {
+  return import_checked(*importer(), files, options);
 }
 
 const std::string kIgRoot = "your_instagram_activity/messages/inbox/";
 
 TEST(InstagramDetectTest, Scores) {
   const auto score = [](std::initializer_list<std::pair<std::string, std::string>> files) {
-    MemoryExport e;
-    for (const auto& [path, bytes] : files) e.add(path, bytes);
-    return importer()->detect(e);
+    return importer()->detect(make_export(files));
   };
   const std::string thread = thread_json({"Ana", "Sam"}, {{"Ana", 1, "oi", ""}});
   EXPECT_EQ(score({}), 0);

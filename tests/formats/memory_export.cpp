@@ -53,6 +53,19 @@ PlainBytes MemoryExport::read(const std::string& path, std::uint64_t max_bytes) 
   return out;
 }
 
+void MemoryExport::read_stream(
+    const std::string& path, const std::function<bool(std::span<const std::uint8_t>)>& sink) const {
+  ++m_reads;
+  const auto it = m_files.find(path);
+  if (it == m_files.end()) {
+    throw Error(ErrorCode::bad_input, path + ": no such file in the export");
+  }
+  const auto* data = reinterpret_cast<const std::uint8_t*>(it->second.data());
+  for (std::size_t at = 0; at < it->second.size(); at += m_piece) {
+    if (!sink(std::span(data + at, std::min(m_piece, it->second.size() - at)))) return;
+  }
+}
+
 void RecordingSink::conversation(const Conversation& conversation) {
   if (std::find(m_announced.begin(), m_announced.end(), conversation.thread_id) !=
       m_announced.end()) {

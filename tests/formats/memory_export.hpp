@@ -25,10 +25,14 @@ class MemoryExport final : public ExportFiles {
   void remove(const std::string& path);
   const std::string& bytes(const std::string& path) const { return m_files.at(path); }
   std::size_t reads() const { return m_reads; }
+  // Size of the pieces read_stream() hands out (1 makes every token straddle two pieces).
+  void set_stream_piece(std::size_t bytes) { m_piece = bytes == 0 ? 1 : bytes; }
 
   const std::vector<ExportFile>& files() const override { return m_list; }
   bool exists(const std::string& path) const override { return m_files.count(path) != 0; }
   PlainBytes read(const std::string& path, std::uint64_t max_bytes) const override;
+  void read_stream(const std::string& path,
+                   const std::function<bool(std::span<const std::uint8_t>)>& sink) const override;
 
  private:
   void relist();
@@ -36,6 +40,7 @@ class MemoryExport final : public ExportFiles {
   std::map<std::string, std::string> m_files;
   std::vector<ExportFile> m_list;
   mutable std::size_t m_reads = 0;
+  std::size_t m_piece = 4096;
 };
 
 struct WarningRecord {

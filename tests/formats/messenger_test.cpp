@@ -3,6 +3,7 @@
 // the real Facebook sample of ../shared/fixtures/messenger when present. The golden cases
 // (messenger_golden_test.cpp) cover whole exports field by field.
 #include "dmvault/error.hpp"
+#include "formats/format_test_support.hpp"
 #include "formats/importer_golden.hpp"
 #include "formats/memory_export.hpp"
 #include "instagram/instagram_importer.hpp"
@@ -15,50 +16,13 @@
 namespace dmvault::test {
 namespace {
 
-std::string meta_string(std::string_view utf8) { return "\"" + meta_escaped(utf8) + "\""; }
-
-struct Msg {
-  std::string sender;
-  std::int64_t ts;
-  std::string content;
-  std::string extra;  // more members, raw JSON
-};
-
-std::string thread_json(const std::vector<std::string>& participants, const std::vector<Msg>& msgs,
-                        const std::string& title = "Ana") {
-  std::string out = "{\"participants\": [";
-  for (std::size_t i = 0; i < participants.size(); ++i) {
-    out += (i ? ", " : "") + std::string("{\"name\": ") + meta_string(participants[i]) + "}";
-  }
-  out += "], \"messages\": [";
-  for (std::size_t i = 0; i < msgs.size(); ++i) {
-    const Msg& m = msgs[i];
-    out += (i ? ", " : "") + std::string("{\"sender_name\": ") + meta_string(m.sender) +
-           ", \"timestamp_ms\": " + std::to_string(m.ts);
-    if (!m.content.empty()) out += ", \"content\": " + meta_string(m.content);
-    if (!m.extra.empty()) out += ", " + m.extra;
-    out += "}";
-  }
-  out += "], \"title\": " + meta_string(title) + ", \"is_still_participant\": true}";
-  return out;
-}
-
 const std::string kThread = thread_json({"Ana", "Sam"}, {{"Ana", 1000, "oi", ""}});
 
 std::unique_ptr<Importer> messenger() { return formats::make_messenger_importer(); }
 std::unique_ptr<Importer> instagram() { return formats::make_instagram_importer(); }
 
-MemoryExport tree(std::initializer_list<std::pair<std::string, std::string>> files) {
-  MemoryExport e;
-  for (const auto& [path, bytes] : files) e.add(path, bytes);
-  return e;
-}
-
-RecordingSink import_all(const MemoryExport& files, ImportOptions options = {}) {
-  RecordingSink sink;
-  messenger()->import(files, sink, options);
-  EXPECT_TRUE(sink.violations().empty()) << sink.violations().front();
-  return sink;
+RecordingSink import_all(const MemoryExport& files, const ImportOptions& options = {}) {
+  return import_checked(*messenger(), files, options);
 }
 
 // Which importer the pipeline would pick (the higher score; on a tie the first registered,
@@ -78,36 +42,37 @@ const std::string kE2ee =
 TEST(MessengerDetectTest, EachImporterClaimsItsOwnExport) {
   // Facebook's roots (2024, 2025+).
   for (const char* root : {"your_facebook_activity/", "your_activity_across_facebook/"}) {
-    const MemoryExport e = tree({{std::string(root) + "messages/inbox/ana_461857197326166/"
-                                                      "message_1.json",
-                                  kThread}});
+    const MemoryExport e = make_export({{std::string(root) + "messages/inbox/ana_461857197326166/"
+                                                             "message_1.json",
+                                         kThread}});
     EXPECT_EQ(messenger()->detect(e), 100) << root;
     EXPECT_EQ(instagram()->detect(e), 0) << root;
   }
   // Instagram's 2023+ root, and its 2020-22 bare tree with an Instagram-only file.
-  const MemoryExport ig2023 = tree(
+  const MemoryExport ig2023 = make_export(
       {{"your_instagram_activity/messages/inbox/ana_17841400000000001/message_1.json", kThread}});
   EXPECT_EQ(messenger()->detect(ig2023), 0);
   EXPECT_EQ(instagram()->detect(ig2023), 100);
-  const MemoryExport ig2021 = tree({{"messages/inbox/ana_k3j9x0q2ab/message_1.json", kThread},
-                                    {"personal_information/personal_information.json", "{}"}});
+  const MemoryExport ig2021 =
+      make_export({{"messages/inbox/ana_k3j9x0q2ab/message_1.json", kThread},
+                   {"personal_information/personal_information.json", "{}"}});
   EXPECT_EQ(messenger()->detect(ig2021), 0);
   EXPECT_EQ(winner(ig2021), "instagram");
   // A bare tree with Facebook evidence: stickers_used/, profile_information.json, a
   // Messenger-only section, a 2018-20 mixed-case folder, a sticker in the thread file.
   const std::vector<MemoryExport> facebook = {
-      tree({{"messages/inbox/ana_k3j9x0q2ab/message_1.json", kThread},
-            {"messages/stickers_used/s.png", "png"}}),
-      tree({{"messages/inbox/ana_k3j9x0q2ab/message_1.json", kThread},
-            {"profile_information/profile_information.json", "{}"}}),
-      tree({{"messages/archived_threads/ana_k3j9x0q2ab/message_1.json", kThread}}),
-      tree({{"messages/filtered_threads/ana_k3j9x0q2ab/message_1.json", kThread}}),
-      tree({{"messages/e2ee_cutover/ana_k3j9x0q2ab/message_1.json", kThread}}),
-      tree({{"messages/inbox/AnaPerez_A6kYU9nD4A/message_1.json", kThread}}),
-      tree({{"messages/inbox/ana_k3j9x0q2ab/message_1.json",
-             thread_json(
-                 {"Ana", "Sam"},
-                 {{"Ana", 1, "", R"("sticker": {"uri": "messages/stickers_used/a.png"})"}})}}),
+      make_export({{"messages/inbox/ana_k3j9x0q2ab/message_1.json", kThread},
+                   {"messages/stickers_used/s.png", "png"}}),
+      make_export({{"messages/inbox/ana_k3j9x0q2ab/message_1.json", kThread},
+                   {"profile_information/profile_information.json", "{}"}}),
+      make_export({{"messages/archived_threads/ana_k3j9x0q2ab/message_1.json", kThread}}),
+      make_export({{"messages/filtered_threads/ana_k3j9x0q2ab/message_1.json", kThread}}),
+      make_export({{"messages/e2ee_cutover/ana_k3j9x0q2ab/message_1.json", kThread}}),
+      make_export({{"messages/inbox/AnaPerez_A6kYU9nD4A/message_1.json", kThread}}),
+      make_export({{"messages/inbox/ana_k3j9x0q2ab/message_1.json",
+                    thread_json({"Ana", "Sam"},
+                                {{"Ana", 1, "",
+                                  R"("sticker": {"uri": "messages/stickers_used/a.png"})"}})}}),
   };
   for (const MemoryExport& e : facebook) {
     EXPECT_EQ(messenger()->detect(e), 100) << e.files().front().path;
@@ -115,15 +80,15 @@ TEST(MessengerDetectTest, EachImporterClaimsItsOwnExport) {
     EXPECT_EQ(winner(e), "messenger");
   }
   // Instagram links in a bare tree are Instagram evidence...
-  const MemoryExport ig_links =
-      tree({{"messages/inbox/ana_k3j9x0q2ab/message_1.json",
-             thread_json(
-                 {"Ana", "Sam"},
-                 {{"Ana", 1, "", R"("share": {"link": "https://www.instagram.com/reel/X/"})"}})}});
+  const MemoryExport ig_links = make_export(
+      {{"messages/inbox/ana_k3j9x0q2ab/message_1.json",
+        thread_json(
+            {"Ana", "Sam"},
+            {{"Ana", 1, "", R"("share": {"link": "https://www.instagram.com/reel/X/"})"}})}});
   EXPECT_EQ(messenger()->detect(ig_links), 0);
   EXPECT_EQ(instagram()->detect(ig_links), 100);
   // ...unless the file also has a sticker: Facebook chats share Instagram links too.
-  const MemoryExport both = tree(
+  const MemoryExport both = make_export(
       {{"messages/inbox/ana_k3j9x0q2ab/message_1.json",
         thread_json({"Ana", "Sam"},
                     {{"Ana", 1, "", R"("share": {"link": "https://www.instagram.com/reel/X/"})"},
@@ -131,9 +96,10 @@ TEST(MessengerDetectTest, EachImporterClaimsItsOwnExport) {
   EXPECT_EQ(winner(both), "messenger");
   // Only messages/ unzipped from a 2023+ export: the media uris still name the root.
   const auto with_photo = [](const std::string& uri) {
-    return tree({{"messages/inbox/ana_461857197326166/message_1.json",
-                  thread_json({"Ana", "Sam"},
-                              {{"Ana", 1, "", R"("photos": [{"uri": ")" + uri + R"("}])"}})}});
+    return make_export(
+        {{"messages/inbox/ana_461857197326166/message_1.json",
+          thread_json({"Ana", "Sam"},
+                      {{"Ana", 1, "", R"("photos": [{"uri": ")" + uri + R"("}])"}})}});
   };
   const MemoryExport ig_uri =
       with_photo("your_instagram_activity/messages/inbox/ana_461857197326166/photos/1.jpg");
@@ -146,29 +112,32 @@ TEST(MessengerDetectTest, EachImporterClaimsItsOwnExport) {
     EXPECT_EQ(instagram()->detect(fb_uri), 30) << root;
   }
   // Nothing either way: Instagram's 60 beats Messenger's 40, deterministically.
-  const MemoryExport bare = tree({{"messages/inbox/ana_k3j9x0q2ab/message_1.json", kThread}});
+  const MemoryExport bare =
+      make_export({{"messages/inbox/ana_k3j9x0q2ab/message_1.json", kThread}});
   EXPECT_EQ(messenger()->detect(bare), 40);
   EXPECT_EQ(instagram()->detect(bare), 60);
   EXPECT_EQ(winner(bare), "instagram");
   // Conflicting path evidence on a bare tree: Instagram (100) over Messenger (50).
-  const MemoryExport conflict = tree({{"messages/inbox/ana_k3j9x0q2ab/message_1.json", kThread},
-                                      {"personal_information/personal_information.json", "{}"},
-                                      {"messages/stickers_used/s.png", "png"}});
+  const MemoryExport conflict =
+      make_export({{"messages/inbox/ana_k3j9x0q2ab/message_1.json", kThread},
+                   {"personal_information/personal_information.json", "{}"},
+                   {"messages/stickers_used/s.png", "png"}});
   EXPECT_EQ(messenger()->detect(conflict), 50);
   EXPECT_EQ(winner(conflict), "instagram");
   // A combined export (both apps' roots): Instagram is certain, Messenger nearly.
-  const MemoryExport combined = tree(
+  const MemoryExport combined = make_export(
       {{"your_instagram_activity/messages/inbox/ana_17841400000000001/message_1.json", kThread},
        {"your_facebook_activity/messages/inbox/ana_461857197326166/message_1.json", kThread}});
   EXPECT_EQ(messenger()->detect(combined), 90);
   EXPECT_EQ(winner(combined), "instagram");
   // The E2EE flat files, and things that are not Messenger at all.
-  EXPECT_EQ(messenger()->detect(tree({{"Sam K_12.json", kE2ee}, {"media/a.jpeg", "j"}})), 100);
-  EXPECT_EQ(instagram()->detect(tree({{"Sam K_12.json", kE2ee}})), 0);
-  EXPECT_EQ(messenger()->detect(tree({{"notes/message_1.json", kThread}})), 0);
-  EXPECT_EQ(messenger()->detect(tree({{"result.json", "{\"chats\": []}"}})), 0);
-  EXPECT_EQ(messenger()->detect(tree({{"Sam K_12.json", "{\"threadName\": \"x\""}})), 0);
-  EXPECT_EQ(messenger()->detect(tree({})), 0);
+  EXPECT_EQ(messenger()->detect(make_export({{"Sam K_12.json", kE2ee}, {"media/a.jpeg", "j"}})),
+            100);
+  EXPECT_EQ(instagram()->detect(make_export({{"Sam K_12.json", kE2ee}})), 0);
+  EXPECT_EQ(messenger()->detect(make_export({{"notes/message_1.json", kThread}})), 0);
+  EXPECT_EQ(messenger()->detect(make_export({{"result.json", "{\"chats\": []}"}})), 0);
+  EXPECT_EQ(messenger()->detect(make_export({{"Sam K_12.json", "{\"threadName\": \"x\""}})), 0);
+  EXPECT_EQ(messenger()->detect(make_export({})), 0);
 }
 
 TEST(MessengerImportTest, TakesEverySectionUnderEveryFacebookRoot) {
@@ -269,8 +238,8 @@ TEST(MessengerImportTest, Layouts2018WithoutPartNumbersOrSections) {
       "<div class=\"_3-96 _2pio _2lek _2lel\">Rui</div><div class=\"_3-96 _2let\"><div><div>"
       "</div><div>ol\u00e1</div></div></div><div class=\"_3-94 _2lem\">Feb 16, 2018 10:17pm</div>"
       "</div></div></body></html>";
-  const MemoryExport e = tree({{"messages/inbox/ana_1a2b3c4d5e/message.json", kThread},
-                               {"messages/OsAmigos_df3ac54957/message.html", html}});
+  const MemoryExport e = make_export({{"messages/inbox/ana_1a2b3c4d5e/message.json", kThread},
+                                      {"messages/OsAmigos_df3ac54957/message.html", html}});
   EXPECT_EQ(messenger()->detect(e), 100);
   EXPECT_EQ(instagram()->detect(e), 30);
   const RecordingSink sink = import_all(e, {.timezone = "UTC", .self_name = ""});
@@ -285,8 +254,9 @@ TEST(MessengerImportTest, Layouts2018WithoutPartNumbersOrSections) {
   EXPECT_EQ(messages[0].message.timestamp_ms, 1518819420000);  // 2018-02-16T22:17Z
   EXPECT_EQ(messages[1].message.text, "oi");
   // Alone, either file is still Facebook's.
-  EXPECT_EQ(messenger()->detect(tree({{"messages/inbox/ana_1a2b3c4d5e/message.json", kThread}})),
-            100);
+  EXPECT_EQ(
+      messenger()->detect(make_export({{"messages/inbox/ana_1a2b3c4d5e/message.json", kThread}})),
+      100);
 }
 
 TEST(MessengerImportTest, SelfFromProfileInformation) {
@@ -336,7 +306,7 @@ TEST(MessengerImportTest, TruncatedE2eeFileIsBadInputWithoutText) {
 TEST(MessengerImportTest, NothingToImportIsBadInput) {
   RecordingSink sink;
   try {
-    messenger()->import(tree({{"notes.txt", "hello"}}), sink, {});
+    messenger()->import(make_export({{"notes.txt", "hello"}}), sink, {});
     ADD_FAILURE() << "an export without messages was accepted";
   } catch (const Error& err) {
     EXPECT_EQ(err.code(), ErrorCode::bad_input);

@@ -2,6 +2,7 @@
 // links, times, who is self, reactions, errors; and the real samples of ../shared/fixtures when
 // present. The golden cases (telegram_golden_test.cpp) cover whole exports field by field.
 #include "dmvault/error.hpp"
+#include "formats/format_test_support.hpp"
 #include "formats/importer_golden.hpp"
 #include "formats/memory_export.hpp"
 #include "telegram/telegram_importer.hpp"
@@ -20,11 +21,8 @@ namespace telegram = formats::telegram;
 
 std::unique_ptr<Importer> importer() { return formats::make_telegram_importer(); }
 
-RecordingSink import_all(const MemoryExport& files, ImportOptions options = {}) {
-  RecordingSink sink;
-  importer()->import(files, sink, options);
-  EXPECT_TRUE(sink.violations().empty()) << sink.violations().front();
-  return sink;
+RecordingSink import_all(const MemoryExport& files, const ImportOptions& options = {}) {
+  return import_checked(*importer(), files, options);
 }
 
 // A single-chat result.json with these message objects (JSON text, without the brackets).
