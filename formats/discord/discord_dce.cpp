@@ -4,7 +4,7 @@
 #include "common/format_text.hpp"
 #include "discord/discord_internal.hpp"
 #include "dmvault/error.hpp"
-#include "meta/meta_json_file.hpp"
+#include "meta/meta_json_names.hpp"
 
 #include <algorithm>
 #include <map>
@@ -13,23 +13,6 @@
 namespace dmvault::formats::discord {
 
 namespace {
-
-using meta::as_array;
-using meta::as_int64;
-using meta::as_object;
-using meta::as_string;
-using meta::member;
-using simdjson::dom::array;
-using simdjson::dom::element;
-using simdjson::dom::object;
-
-// A popular message can carry thousands of reactions; beyond the named users, at most this many
-// anonymous ones are kept per emoji (the exact count stays in raw).
-constexpr std::int64_t kMaxAnonymousReactions = 100;
-
-std::string_view view(const PlainBytes& bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
 
 std::string string_of(object obj, std::string_view key) {
   const auto v = member(obj, key);
@@ -174,28 +157,7 @@ class FileReader {
     } else {
       c.is_group = c.participants.size() > 2;
     }
-    // A record without a time sits next to its neighbour: the previous message's time.
-    std::int64_t last_time = 0;
-    for (Parsed& p : parsed) {
-      if (p.has_time) {
-        last_time = p.message.timestamp_ms;
-      } else {
-        p.message.timestamp_ms = last_time;
-      }
-    }
-    m_context.announce(c);
-    for (std::size_t i = 0; i < parsed.size(); ++i) {
-      Parsed& p = parsed[i];
-      if (!p.problems.empty()) {
-        std::string what = "message " + std::to_string(i + 1) + " (byte " +
-                           std::to_string(p.offset) + ") kept with what could be read: ";
-        for (std::size_t k = 0; k < p.problems.size(); ++k) {
-          what += (k ? "; " : "") + p.problems[k];
-        }
-        m_context.sink.warning(m_path, what);
-      }
-      m_context.sink.message(c.thread_id, std::move(p.message));
-    }
+    emit_conversation(m_context, c, m_path, parsed);
   }
 
  private:
@@ -390,10 +352,7 @@ class FileReader {
       }
       std::int64_t count = named;
       if (const auto v = member(*r, "count")) count = as_int64(*v).value_or(named);
-      const std::int64_t anonymous = std::min(count - named, kMaxAnonymousReactions);
-      for (std::int64_t i = 0; i < anonymous; ++i) {
-        m.reactions.push_back(Reaction{"", what, std::nullopt});
-      }
+      add_anonymous_reactions(m.reactions, what, count, named);
     }
   }
 
@@ -409,10 +368,10 @@ bool import_dce_file(ImportContext& context, const std::string& path) {
   // Whole: ExportFiles has no streaming read; simdjson then parses the file in one pass.
   const PlainBytes bytes = context.files.read(path);
   const bool named = dce_file_name(path);
-  if (!named && !looks_like_dce(view(bytes))) return false;
+  if (!named && !looks_like_dce(text_of(bytes))) return false;
   // A file named like the exporter's is parsed even when its start looks wrong, so that a
   // damaged one is reported as such rather than skipped.
-  const meta::JsonFile file(path, view(bytes));
+  const meta::JsonFile file(path, text_of(bytes));
   const auto root = as_object(file.root());
   if (!root || !member(*root, "guild") || !member(*root, "channel")) {
     if (!named) return false;

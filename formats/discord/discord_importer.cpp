@@ -2,7 +2,7 @@
 
 #include "discord/discord_internal.hpp"
 #include "dmvault/error.hpp"
-#include "meta/meta_json_file.hpp"
+#include "meta/meta_json_names.hpp"
 
 #include <algorithm>
 
@@ -26,10 +26,6 @@ std::uint64_t size_of(const ExportFiles& files, const std::string& path) {
   return 0;
 }
 
-std::string_view view(const PlainBytes& bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
 // A package channel whose channel.json is a JSON object with an "id".
 bool is_package_channel(const ExportFiles& files, const discord::PackageChannel& channel) {
   if (channel.channel_file.empty() ||
@@ -37,7 +33,7 @@ bool is_package_channel(const ExportFiles& files, const discord::PackageChannel&
     return false;
   }
   const PlainBytes bytes = files.read(channel.channel_file, discord::kMaxDetectRead);
-  const meta::JsonFile file(channel.channel_file, view(bytes));
+  const meta::JsonFile file(channel.channel_file, text_of(bytes));
   const auto root = meta::as_object(file.root());
   return root && meta::member(*root, "id").has_value();
 }
@@ -58,7 +54,8 @@ int score(const ExportFiles& files, const Layout& layout) {
       if (discord::dce_file_name(path)) best = kLikely;
       continue;
     }
-    if (discord::looks_like_dce(view(files.read(path, discord::kMaxDetectRead)))) return kCertain;
+    if (discord::looks_like_dce(text_of(files.read(path, discord::kMaxDetectRead))))
+      return kCertain;
   }
   return best;
 }

@@ -4,7 +4,9 @@
 // evidence: formats/discord/FORMAT.md.
 #pragma once
 
+#include "common/import_context.hpp"
 #include "dmvault/importer.hpp"
+#include "meta/meta_json_names.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -87,22 +89,8 @@ std::optional<std::int64_t> snowflake_ms(std::string_view id);
 // The attachment kind a file name or URL suggests by its extension.
 AttachmentKind kind_from_name(std::string_view name);
 
-// What every reader needs while importing.
-class ImportContext {
- public:
-  ImportContext(const ExportFiles& export_files, ImportSink& import_sink,
-                const ImportOptions& import_options)
-      : files(export_files), sink(import_sink), options(import_options) {}
-  const ExportFiles& files;
-  ImportSink& sink;
-  const ImportOptions& options;
-  // Announces a conversation unless one with its thread id already was (two parts of one
-  // channel); true when it was announced now.
-  bool announce(const Conversation& conversation);
-
- private:
-  std::set<std::string> m_announced;
-};
+// What every reader needs while importing; a channel exported in two parts is announced once.
+using formats::ImportContext;
 
 void import_package(ImportContext& context, const Package& package);
 // False (nothing emitted) when the file is not a DiscordChatExporter export; Error(bad_input)

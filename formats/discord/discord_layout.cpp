@@ -160,10 +160,4 @@ AttachmentKind kind_from_name(std::string_view name) {
   return AttachmentKind::file;
 }
 
-bool ImportContext::announce(const Conversation& conversation) {
-  if (!m_announced.insert(conversation.thread_id).second) return false;
-  sink.conversation(conversation);
-  return true;
-}
-
 }  // namespace dmvault::formats::discord

@@ -5,7 +5,7 @@
 #include "common/format_text.hpp"
 #include "discord/discord_internal.hpp"
 #include "dmvault/error.hpp"
-#include "meta/meta_json_file.hpp"
+#include "meta/meta_json_names.hpp"
 
 #include <map>
 #include <utility>
@@ -13,17 +13,6 @@
 namespace dmvault::formats::discord {
 
 namespace {
-
-using meta::as_array;
-using meta::as_object;
-using meta::as_string;
-using meta::member;
-using simdjson::dom::element;
-using simdjson::dom::object;
-
-std::string_view view(const PlainBytes& bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
 
 // Ids are strings in newer packages and numbers in older ones.
 std::optional<std::string> scalar_text(element value) {
@@ -52,7 +41,7 @@ Account read_account(ImportContext& context, const Package& package) {
   for (const std::string& path : package.user_candidates) {
     try {
       const PlainBytes bytes = context.files.read(path, kMaxSmallFile);
-      const meta::JsonFile file(path, view(bytes));
+      const meta::JsonFile file(path, text_of(bytes));
       const auto root = as_object(file.root());
       if (!root) continue;
       const auto id = member(*root, "id");
@@ -76,7 +65,7 @@ std::map<std::string, std::string> read_index(ImportContext& context, const Pack
   std::map<std::string, std::string> names;
   if (package.index_file.empty()) return names;
   const PlainBytes bytes = context.files.read(package.index_file, kMaxSmallFile);
-  const meta::JsonFile file(package.index_file, view(bytes));
+  const meta::JsonFile file(package.index_file, text_of(bytes));
   const auto root = as_object(file.root());
   if (!root) {
     context.sink.warning(package.index_file, "ignored: not a JSON object of channel names");
@@ -141,7 +130,7 @@ ChannelInfo read_channel(ImportContext& context, const PackageChannel& channel) 
     return info;
   }
   const PlainBytes bytes = context.files.read(channel.channel_file, kMaxSmallFile);
-  const meta::JsonFile file(channel.channel_file, view(bytes));
+  const meta::JsonFile file(channel.channel_file, text_of(bytes));
   const auto root = as_object(file.root());
   if (!root) {
     context.sink.warning(channel.channel_file, "ignored: not a JSON object");
@@ -172,9 +161,9 @@ class ChannelReader {
     // parsed; a channel's file holds one account's messages in one channel.
     const PlainBytes bytes = m_context.files.read(m_channel.messages_file);
     if (m_channel.csv) {
-      read_csv(view(bytes), conversation.thread_id);
+      read_csv(text_of(bytes), conversation.thread_id);
     } else {
-      read_json(view(bytes), conversation.thread_id);
+      read_json(text_of(bytes), conversation.thread_id);
     }
   }
 

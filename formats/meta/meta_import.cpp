@@ -46,28 +46,6 @@ bool ImportContext::is_self(std::string_view name) const {
   return std::find(self_names.begin(), self_names.end(), name) != self_names.end();
 }
 
-bool ImportContext::announce(const Conversation& conversation) {
-  if (!m_announced.insert(conversation.thread_id).second) return false;
-  sink.conversation(conversation);
-  return true;
-}
-
-const TimeZone& ImportContext::zone() {
-  if (!m_zone) m_zone = TimeZone::load(options.timezone);
-  return *m_zone;
-}
-
-std::string record_problem(std::size_t index, std::size_t offset,
-                           const std::vector<std::string>& problems) {
-  std::string out = "record " + std::to_string(index + 1) + " (byte " + std::to_string(offset) +
-                    ") kept with what could be read: ";
-  for (std::size_t i = 0; i < problems.size(); ++i) {
-    if (i != 0) out += "; ";
-    out += problems[i];
-  }
-  return out;
-}
-
 void import_json_thread(ImportContext& context, const ThreadGroup& thread) {
   for (const ThreadFile& html : thread.html_files) {
     context.sink.warning(html.path,

@@ -3,6 +3,7 @@
 // platform and picks the thread folders it owns (meta_layout.hpp).
 #pragma once
 
+#include "common/import_context.hpp"
 #include "common/time_zone.hpp"
 #include "dmvault/importer.hpp"
 #include "meta/meta_layout.hpp"
@@ -16,33 +17,19 @@
 
 namespace dmvault::formats::meta {
 
-// What every reader needs while importing.
-class ImportContext {
+// What every reader needs while importing: the shared context (a thread can sit in two
+// sections, or two roots, and is announced once) with the platform and the account's names.
+class ImportContext : public formats::ImportContext {
  public:
   ImportContext(std::string_view import_platform, const ExportFiles& export_files,
                 ImportSink& import_sink, const ImportOptions& import_options)
-      : platform(import_platform),
-        files(export_files),
-        sink(import_sink),
-        options(import_options) {}
+      : formats::ImportContext(export_files, import_sink, import_options),
+        platform(import_platform) {}
 
-  const std::string platform;  // Conversation::platform of everything imported
-  const ExportFiles& files;
-  ImportSink& sink;
-  const ImportOptions& options;
+  const std::string platform;           // Conversation::platform of everything imported
   std::vector<std::string> self_names;  // the exporting account's name and username
 
   bool is_self(std::string_view name) const;
-  // Announces a conversation unless one with its thread id already was (a thread can sit in
-  // two sections, or two roots); true when it was announced now.
-  bool announce(const Conversation& conversation);
-  bool announced(const std::string& thread_id) const { return m_announced.count(thread_id) != 0; }
-  // The zone local times are read in, loaded on first use (Error(usage) for a bad name).
-  const TimeZone& zone();
-
- private:
-  std::set<std::string> m_announced;
-  std::optional<TimeZone> m_zone;
 };
 
 // A thread's message_N.json files, in N order and each in file order (the export's order,
@@ -52,7 +39,9 @@ void import_json_thread(ImportContext& context, const ThreadGroup& thread);
 void import_html_thread(ImportContext& context, const ThreadGroup& thread);
 
 // The warning for one record kept with problems.
-std::string record_problem(std::size_t index, std::size_t offset,
-                           const std::vector<std::string>& problems);
+inline std::string record_problem(std::size_t index, std::size_t offset,
+                                  const std::vector<std::string>& problems) {
+  return formats::record_problem("record", index, offset, problems);
+}
 
 }  // namespace dmvault::formats::meta

@@ -20,8 +20,6 @@ namespace dmvault::formats::telegram {
 
 namespace {
 
-constexpr std::int64_t kMaxAnonymousReactions = 100;
-
 using Predicate = std::function<bool(const GumboNode*)>;
 
 // Depth-first, document order. `stop` prunes the subtrees it matches (not searched inside).
@@ -475,14 +473,6 @@ class PageReader {
   std::string m_dir;
 };
 
-std::string record_problem(std::size_t index, std::size_t offset,
-                           const std::vector<std::string>& problems) {
-  std::string out = "message " + std::to_string(index + 1) + " (byte " + std::to_string(offset) +
-                    ") kept with what could be read: ";
-  for (std::size_t i = 0; i < problems.size(); ++i) out += (i ? "; " : "") + problems[i];
-  return out;
-}
-
 }  // namespace
 
 void import_html_dir(ImportContext& context, const ExportDir& dir) {
@@ -554,7 +544,7 @@ void import_html_dir(ImportContext& context, const ExportDir& dir) {
         m.message.timestamp_ms = last_time;
       }
       if (!m.problems.empty()) {
-        context.sink.warning(page.path, record_problem(i, m.offset, m.problems));
+        context.sink.warning(page.path, record_problem("message", i, m.offset, m.problems));
       }
       context.sink.message(c.thread_id, std::move(m.message));
     }

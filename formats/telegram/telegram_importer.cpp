@@ -30,16 +30,12 @@ bool telegram_folder_name(const std::string& dir) {
          dir.find("DataExport_") != std::string::npos;
 }
 
-std::string_view view(const PlainBytes& bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
 int score_dir(const ExportFiles& files, const ExportDir& dir) {
   const std::string& file = !dir.json_file.empty() ? dir.json_file : dir.html_files.front();
   if (size_of(files, file) > kMaxDetectRead) return telegram_folder_name(dir.dir) ? kLikely : 0;
   const PlainBytes bytes = files.read(file, kMaxDetectRead);
-  const bool looks = !dir.json_file.empty() ? telegram::looks_like_result_json(view(bytes))
-                                            : telegram::looks_like_messages_html(view(bytes));
+  const bool looks = !dir.json_file.empty() ? telegram::looks_like_result_json(text_of(bytes))
+                                            : telegram::looks_like_messages_html(text_of(bytes));
   return looks ? kCertain : 0;
 }
 

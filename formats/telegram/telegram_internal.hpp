@@ -3,6 +3,7 @@
 // (telegram_html). Field notes and evidence: formats/telegram/FORMAT.md.
 #pragma once
 
+#include "common/import_context.hpp"
 #include "common/time_zone.hpp"
 #include "dmvault/importer.hpp"
 
@@ -54,27 +55,9 @@ class RepairedJson {
 // A "(File not included. ...)" style note that the exporter writes instead of a path.
 bool is_skipped_file_note(std::string_view value);
 
-// What every reader needs while importing.
-class ImportContext {
- public:
-  ImportContext(const ExportFiles& export_files, ImportSink& import_sink,
-                const ImportOptions& import_options)
-      : files(export_files), sink(import_sink), options(import_options) {}
-
-  const ExportFiles& files;
-  ImportSink& sink;
-  const ImportOptions& options;
-
-  // Announces a conversation unless one with its thread id already was (two exports of the same
-  // chat given together); true when it was announced now.
-  bool announce(const Conversation& conversation);
-  // The zone that local times are read in, loaded on first use (Error(usage) for a bad name).
-  const TimeZone& zone();
-
- private:
-  std::set<std::string> m_announced;
-  std::optional<TimeZone> m_zone;
-};
+// What every reader needs while importing; two exports of one chat given together announce it
+// once.
+using formats::ImportContext;
 
 // The time of an HTML message from its date's title, "DD.MM.YYYY HH:MM:SS UTC+HH:MM", in UTC
 // milliseconds; a title without the offset (pages before about 2022) is a wall clock read in

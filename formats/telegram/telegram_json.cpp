@@ -3,7 +3,7 @@
 #include "common/date_parse.hpp"
 #include "common/format_text.hpp"
 #include "dmvault/error.hpp"
-#include "meta/meta_json_file.hpp"
+#include "meta/meta_json_names.hpp"
 #include "telegram/telegram_internal.hpp"
 
 #include <algorithm>
@@ -14,20 +14,6 @@
 namespace dmvault::formats::telegram {
 
 namespace {
-
-using meta::as_array;
-using meta::as_bool;
-using meta::as_int64;
-using meta::as_object;
-using meta::as_string;
-using meta::member;
-using simdjson::dom::array;
-using simdjson::dom::element;
-using simdjson::dom::object;
-
-// A channel post can carry thousands of reactions; beyond the named recent ones, at most this
-// many anonymous ones are kept per emoji (the exact count stays in raw).
-constexpr std::int64_t kMaxAnonymousReactions = 100;
 
 // The account that made a whole-account export (personal_information).
 struct SelfInfo {
@@ -369,10 +355,7 @@ class MessageReader {
       }
       const std::int64_t count =
           member(*r, "count") ? as_int64(*member(*r, "count")).value_or(named) : named;
-      const std::int64_t anonymous = std::min(count - named, kMaxAnonymousReactions);
-      for (std::int64_t i = 0; i < anonymous; ++i) {
-        m.reactions.push_back(Reaction{"", what, std::nullopt});
-      }
+      add_anonymous_reactions(m.reactions, what, count, named);
     }
   }
 
@@ -511,14 +494,6 @@ class MessageReader {
 bool is_group_type(std::string_view type) {
   return type == "private_group" || type == "private_supergroup" || type == "public_supergroup" ||
          type == "private_channel" || type == "public_channel" || type == "replies";
-}
-
-std::string record_problem(std::size_t index, std::size_t offset,
-                           const std::vector<std::string>& problems) {
-  std::string out = "message " + std::to_string(index + 1) + " (byte " + std::to_string(offset) +
-                    ") kept with what could be read: ";
-  for (std::size_t i = 0; i < problems.size(); ++i) out += (i ? "; " : "") + problems[i];
-  return out;
 }
 
 class FileReader {
@@ -712,24 +687,7 @@ class FileReader {
     } else if (meta.type.empty()) {
       c.is_group = c.participants.size() > 2;
     }
-
-    // A record without a time sits next to its neighbour: the previous message's time.
-    std::int64_t last_time = 0;
-    for (Parsed& p : parsed) {
-      if (p.has_time) {
-        last_time = p.message.timestamp_ms;
-      } else {
-        p.message.timestamp_ms = last_time;
-      }
-    }
-    m_context.announce(c);
-    for (std::size_t i = 0; i < parsed.size(); ++i) {
-      Parsed& p = parsed[i];
-      if (!p.problems.empty()) {
-        m_context.sink.warning(m_dir.json_file, record_problem(i, p.offset, p.problems));
-      }
-      m_context.sink.message(c.thread_id, std::move(p.message));
-    }
+    emit_conversation(m_context, c, m_dir.json_file, parsed);
   }
 
   ImportContext& m_context;

@@ -118,17 +118,6 @@ bool is_skipped_file_note(std::string_view value) {
          value.find("(Photo ") != std::string_view::npos;
 }
 
-bool ImportContext::announce(const Conversation& conversation) {
-  if (!m_announced.insert(conversation.thread_id).second) return false;
-  sink.conversation(conversation);
-  return true;
-}
-
-const TimeZone& ImportContext::zone() {
-  if (!m_zone) m_zone = TimeZone::load(options.timezone);
-  return *m_zone;
-}
-
 bool looks_like_result_json(std::string_view bytes) {
   // A single-chat export starts with the chat ({"name", "type", "id", "messages"}), a whole
   // account export with {"about": ..., "personal_information" ...}; both carry message fields

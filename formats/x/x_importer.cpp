@@ -2,8 +2,9 @@
 
 #include "common/date_parse.hpp"
 #include "common/format_text.hpp"
+#include "common/import_context.hpp"
 #include "dmvault/error.hpp"
-#include "meta/meta_json_file.hpp"
+#include "meta/meta_json_names.hpp"
 #include "x/x_internal.hpp"
 
 #include <algorithm>
@@ -21,12 +22,6 @@ namespace dmvault::formats {
 
 namespace {
 
-using meta::as_array;
-using meta::as_object;
-using meta::as_string;
-using meta::member;
-using simdjson::dom::element;
-using simdjson::dom::object;
 using x::DmFile;
 using x::FileKind;
 
@@ -41,10 +36,6 @@ constexpr std::uint64_t kMaxSmallFile = std::uint64_t{16} << 20;
 constexpr int kCertain = 100;
 // A DM file with the archive's exact name, too large to look into.
 constexpr int kLikely = 80;
-
-std::string_view view(const PlainBytes& bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
 
 std::string dir_of(const std::string& path) {
   const std::size_t slash = path.rfind('/');
@@ -241,7 +232,7 @@ class DirImport final {
     if (!m_dir.account_file.empty()) {
       try {
         const PlainBytes bytes = m_files.read(m_dir.account_file, kMaxSmallFile);
-        const std::string_view text = view(bytes);
+        const std::string_view text = text_of(bytes);
         const auto start = x::js_payload_start(text);
         if (start) {
           const meta::JsonFile file(m_dir.account_file, text.substr(*start));
@@ -268,7 +259,7 @@ class DirImport final {
     if (!m_dir.manifest_file.empty()) {
       try {
         const PlainBytes bytes = m_files.read(m_dir.manifest_file, kMaxSmallFile);
-        const std::string_view text = view(bytes);
+        const std::string_view text = text_of(bytes);
         const auto start = x::js_payload_start(text);
         if (start) {
           const meta::JsonFile file(m_dir.manifest_file, text.substr(*start));
@@ -301,7 +292,7 @@ class DirImport final {
       if (f.role.kind != FileKind::messages && f.role.kind != FileKind::headers) continue;
       if (f.size > kMaxFileBytes) return;
       const PlainBytes bytes = m_files.read(f.path, kMaxFileBytes);
-      const std::string_view text = view(bytes);
+      const std::string_view text = text_of(bytes);
       constexpr std::string_view kKey = "\"conversationId\"";
       for (std::size_t pos = text.find(kKey); pos != std::string_view::npos;
            pos = text.find(kKey, pos + 1)) {
@@ -350,7 +341,7 @@ class DirImport final {
                   "X splits large archives into -partN.js files; this one was not split");
     }
     const PlainBytes bytes = m_files.read(f.path, kMaxFileBytes);
-    const std::string_view text = view(bytes);
+    const std::string_view text = text_of(bytes);
     const auto start = x::js_payload_start(text);
     if (!start) {
       throw Error(ErrorCode::bad_input,
@@ -727,7 +718,7 @@ class XImporter final : public Importer {
           continue;
         }
         const PlainBytes bytes = files.read(smallest->path, kMaxDetectRead);
-        const std::string_view text = view(bytes);
+        const std::string_view text = text_of(bytes);
         const auto start = x::js_payload_start(text);
         if (start && text.substr(0, *start).find("YTD.direct_message") != std::string::npos) {
           return kCertain;

@@ -59,9 +59,11 @@ void write_json(std::ostream& out, const ImportSummary& s) {
 
 CLI::App* add_import_command(CLI::App& app, ImportOptions& options) {
   CLI::App* command = app.add_subcommand(
-      "import", "Seal an export (zip, tar or folder; several parts) into a vault");
+      "import", "Seal an export (zip, tar, folder or file; several parts) into a vault");
   add_vault_argument(*command, options.vault);
-  command->add_option("export", options.exports, "The export: a zip, a tar or a folder")
+  command
+      ->add_option("export", options.exports,
+                   "The export: a zip, a tar, a folder or one file (a chat .txt)")
       ->required()
       ->check(non_empty_argument());
   command->add_option("--platform", options.platform,

@@ -5,6 +5,7 @@
 // and original files always come with their stored size and are streamed.
 #include "dmvault/error.hpp"
 #include "export/export_sink.hpp"
+#include "util/utf8_locale.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -14,7 +15,6 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <locale.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -23,36 +23,6 @@
 namespace dmvault::exporting {
 
 namespace {
-
-// libarchive converts names through the C library's current locale, which in a program that
-// never called setlocale() is ASCII: a non-ASCII name then fails to convert (and libarchive 3.6's
-// pax writer crashes reporting it). As the export reader does (src/io/export_tree_archive.cpp),
-// every libarchive call runs with the calling thread switched to a UTF-8 locale; uselocale
-// leaves the rest of the process alone.
-locale_t utf8_locale() {
-  static const locale_t locale = [] {
-    for (const char* name : {"C.UTF-8", "C.utf8", "en_US.UTF-8"}) {
-      if (const locale_t found = newlocale(LC_ALL_MASK, name, locale_t{})) return found;
-    }
-    return locale_t{};
-  }();
-  return locale;
-}
-
-class Utf8Locale {
- public:
-  Utf8Locale() {
-    if (const locale_t utf8 = utf8_locale()) m_previous = uselocale(utf8);
-  }
-  ~Utf8Locale() {
-    if (m_previous != locale_t{}) uselocale(m_previous);
-  }
-  Utf8Locale(const Utf8Locale&) = delete;
-  Utf8Locale& operator=(const Utf8Locale&) = delete;
-
- private:
-  locale_t m_previous{};
-};
 
 bool is_ascii(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
@@ -68,7 +38,7 @@ class ArchiveSink final : public OutputSink {
         m_kind(kind),
         m_name(std::move(name)),
         m_remove(std::move(remove_on_abandon)) {
-    const Utf8Locale locale;
+    const util::ScopedUtf8Locale locale;
     m_archive = archive_write_new();
     if (m_archive == nullptr) throw std::bad_alloc();
     bool ok = true;
@@ -94,7 +64,7 @@ class ArchiveSink final : public OutputSink {
     }
   }
   ~ArchiveSink() override {
-    const Utf8Locale locale;
+    const util::ScopedUtf8Locale locale;
     if (m_archive != nullptr) archive_write_free(m_archive);
     if (m_owns_fd && m_fd >= 0) ::close(m_fd);
   }
@@ -116,7 +86,7 @@ class ArchiveSink final : public OutputSink {
   }
 
   void finish() override {
-    const Utf8Locale locale;
+    const util::ScopedUtf8Locale locale;
     if (archive_write_close(m_archive) != ARCHIVE_OK) fail("cannot complete the archive");
     if (m_callback_errno != 0) fail("cannot complete the archive");
     if (::fsync(m_fd) != 0 && errno != EINVAL && errno != EROFS) {
@@ -133,7 +103,7 @@ class ArchiveSink final : public OutputSink {
 
   void abandon() noexcept override {
     if (m_finished) return;
-    const Utf8Locale locale;
+    const util::ScopedUtf8Locale locale;
     if (m_archive != nullptr) {
       archive_write_free(m_archive);  // may try to write a trailer; the file goes anyway
       m_archive = nullptr;
@@ -168,14 +138,14 @@ class ArchiveSink final : public OutputSink {
   };
 
   void write_entry(const FileInfo& file, const std::function<void(FileWriter&)>& produce) {
-    const Utf8Locale locale;
+    const util::ScopedUtf8Locale locale;
     archive_entry* entry = archive_entry_new();
     if (entry == nullptr) throw std::bad_alloc();
     struct EntryFree {
       archive_entry* e;
       ~EntryFree() { archive_entry_free(e); }
     } entry_free{entry};
-    if (utf8_locale() == locale_t{} && !is_ascii(file.path)) {
+    if (!util::has_utf8_locale() && !is_ascii(file.path)) {
       throw Error(ErrorCode::io,
                   m_name + ": " + file.path +
                       ": cannot write a non-ASCII name: the system has no UTF-8 "

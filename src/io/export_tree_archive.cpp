@@ -18,6 +18,7 @@
 // their raw bytes, and normalize_entry_name refuses whatever is not valid UTF-8 (a CP437 name
 // from an old Windows zipper). Guessing a legacy charset would invent names the export never had.
 #include "io/export_tree_internal.hpp"
+#include "util/utf8_locale.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -26,7 +27,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <locale.h>
 #include <memory>
 #include <optional>
 #include <span>
@@ -47,35 +47,8 @@ constexpr std::size_t kDrainBytes = 64 * 1024;
 
 constexpr std::string_view kUndecodableName = "(name not decodable as UTF-8)";
 
-locale_t utf8_locale() {
-  static const locale_t locale = [] {
-    // C.UTF-8 is built into glibc since 2.35; the others cover older or different C libraries.
-    for (const char* name : {"C.UTF-8", "C.utf8", "en_US.UTF-8"}) {
-      if (const locale_t found = newlocale(LC_ALL_MASK, name, locale_t{})) return found;
-    }
-    // None: names that are not ASCII will be refused as undecodable, and reported.
-    return locale_t{};
-  }();
-  return locale;
-}
-
-class Utf8Locale {
- public:
-  Utf8Locale() {
-    if (const locale_t utf8 = utf8_locale()) m_previous = uselocale(utf8);
-  }
-  ~Utf8Locale() {
-    if (m_previous != locale_t{}) uselocale(m_previous);
-  }
-  Utf8Locale(const Utf8Locale&) = delete;
-  Utf8Locale& operator=(const Utf8Locale&) = delete;
-
- private:
-  locale_t m_previous{};
-};
-
 // One libarchive reader over one part, fed from a file descriptor we own. Construct and use it
-// inside a Utf8Locale.
+// inside a util::ScopedUtf8Locale.
 class ArchiveFile {
  public:
   ArchiveFile(const std::filesystem::path& path, const std::string& shown) {
@@ -246,7 +219,7 @@ class ArchiveEntryReader final : public EntryReader {
 
   std::size_t read(std::span<std::uint8_t> out) override {
     m_budget.check_failed();
-    Utf8Locale locale;
+    util::ScopedUtf8Locale locale;
     const std::size_t count = pull(out);
     m_budget.delivered(count);
     return count;
@@ -255,7 +228,7 @@ class ArchiveEntryReader final : public EntryReader {
   // Gets past whatever the callback left unread.
   void finish(std::vector<std::uint8_t>& drain) {
     if (m_end) return;
-    Utf8Locale locale;
+    util::ScopedUtf8Locale locale;
     if (m_file.is_compressed()) {
       // libarchive would decompress the rest to skip it anyway; doing it here keeps the size
       // and ratio limits on, so a bomb nobody reads still trips them.
@@ -326,7 +299,7 @@ const char* type_refusal(archive_entry* header, bool& is_directory) {
 }  // namespace
 
 ArchiveKind probe_archive(const std::filesystem::path& path, const std::string& shown_name) {
-  Utf8Locale locale;
+  util::ScopedUtf8Locale locale;
   ArchiveFile file(path, shown_name);
   if (file.opened()) {
     archive_entry* header = nullptr;
@@ -369,7 +342,7 @@ void visit_archive(const std::filesystem::path& path, VisitBudget& budget,
                    const ExportTree::Visitor& visitor) {
   std::optional<ArchiveFile> file;
   {
-    Utf8Locale locale;
+    util::ScopedUtf8Locale locale;
     file.emplace(path, budget.part_name());
     if (!file->opened()) read_failure(*file, budget);
   }
@@ -380,7 +353,7 @@ void visit_archive(const std::filesystem::path& path, VisitBudget& budget,
     entry.part = budget.part_index();
     bool deliver = false;
     {
-      Utf8Locale locale;
+      util::ScopedUtf8Locale locale;
       archive_entry* header = nullptr;
       const int status = archive_read_next_header(file->get(), &header);
       if (status == ARCHIVE_EOF) break;

@@ -12,7 +12,6 @@ namespace dmvault {
 namespace {
 
 using dmvault::testing::json_uint;
-using dmvault::testing::ProcessResult;
 namespace fs = std::filesystem;
 
 const fs::path kData = fs::path(DMVAULT_SOURCE_DIR) / "tests/data/discord";
@@ -23,15 +22,9 @@ class DiscordImportCli : public ::testing::Test, protected dmvault::testing::Vau
 };
 
 TEST_F(DiscordImportCli, ImportSearchAndReimport) {
-  const auto package = import(kData / "package-csv/export");
-  ASSERT_EQ(package.status, 0) << package.err;
-  EXPECT_EQ(json_uint(package.out, "messages_added"), 7u);
-  EXPECT_EQ(json_uint(package.out, "conversations"), 3u);
+  expect_import_adds_in(import(kData / "package-csv/export"), 7, 3);
 
-  const auto guild = import(kData / "dce-guild/export");
-  ASSERT_EQ(guild.status, 0) << guild.err;
-  EXPECT_EQ(json_uint(guild.out, "messages_added"), 8u);
-  EXPECT_EQ(json_uint(guild.out, "conversations"), 1u);
+  expect_import_adds_in(import(kData / "dce-guild/export"), 8, 1);
 
   // A quoted CSV field with doubled quotes, a multi-line one, an NFD word found in NFC (and a title
   // word), an author by nickname, and an embed's title.
@@ -44,10 +37,7 @@ TEST_F(DiscordImportCli, ImportSearchAndReimport) {
   EXPECT_EQ(count("platform:discord faster"), "1\n");
   EXPECT_EQ(count("platform:telegram usual"), "0\n");
 
-  const auto again = import(kData / "package-csv/export");
-  ASSERT_EQ(again.status, 0) << again.err;
-  EXPECT_EQ(json_uint(again.out, "messages_added"), 0u);
-  EXPECT_EQ(json_uint(again.out, "messages_duplicate"), 7u);
+  expect_reimport_adds_nothing(kData / "package-csv/export", 7);
 
   // A later DiscordChatExporter run over the same channel: message 3 again (edited since) and
   // one new message. The ids merge the overlap.
@@ -63,10 +53,7 @@ TEST_F(DiscordImportCli, ImportSearchAndReimport) {
       << R"({"id": "1270000000000000009", "type": "Default", "timestamp": )"
       << R"("2024-07-01T08:00:00.000-04:00", "content": "see you at the meetup", "author": )"
       << R"({"id": "770000000000000001", "name": "kai"}}]})";
-  const auto overlap = import(later);
-  ASSERT_EQ(overlap.status, 0) << overlap.err;
-  EXPECT_EQ(json_uint(overlap.out, "messages_added"), 1u);
-  EXPECT_EQ(json_uint(overlap.out, "messages_duplicate"), 1u);
+  expect_import_adds(import(later), 1, 1);
   EXPECT_EQ(count("platform:discord meetup"), "1\n");
 
   const auto stats = info();
@@ -80,13 +67,8 @@ TEST_F(DiscordImportCli, CutCsvIsBadInputNamingIt) {
   std::ofstream(broken / "channel.json") << R"({"id": "11", "type": 1})";
   std::ofstream(broken / "messages.csv")
       << "ID,Timestamp,Contents,Attachments\n1,2020-05-01 10:00:00+00:00,\"private words";
-  const auto r = import(dir() / "broken");
-  EXPECT_EQ(r.status, 5) << r.err;
-  EXPECT_NE(r.err.find("messages/c11/messages.csv: line 2"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("private words"), std::string::npos) << r.err;
-  const auto stats = info();
-  ASSERT_EQ(stats.status, 0) << stats.err;
-  EXPECT_EQ(json_uint(stats.out, "messages"), 0u);
+  expect_cut_file_is_bad_input(dir() / "broken", "messages/c11/messages.csv: line 2",
+                               "private words");
 }
 
 }  // namespace

@@ -21,27 +21,17 @@ class MessengerImportCli : public ::testing::Test, protected dmvault::testing::V
 
 TEST_F(MessengerImportCli, ImportSearchAndReimport) {
   const fs::path json2024 = kTestData / "messenger/json-2024/export";
-  const auto first = import(json2024);
-  ASSERT_EQ(first.status, 0) << first.err;
-  EXPECT_EQ(json_uint(first.out, "messages_added"), 12u);
-  EXPECT_EQ(json_uint(first.out, "conversations"), 5u);
+  expect_import_adds_in(import(json2024), 12, 5);
 
-  const auto e2ee = import(kTestData / "messenger/e2ee-2024/export");
-  ASSERT_EQ(e2ee.status, 0) << e2ee.err;
-  EXPECT_EQ(json_uint(e2ee.out, "messages_added"), 7u);
+  expect_import_adds(import(kTestData / "messenger/e2ee-2024/export"), 7);
 
   // Repaired text is searchable: the filtered thread's line, the E2EE thread's café.
   EXPECT_EQ(count("platform:messenger available"), "1\n");
   EXPECT_EQ(count("platform:messenger café"), "1\n");
   EXPECT_EQ(count("platform:messenger from:\"Nguyễn Văn Khánh\" gặp"), "1\n");
 
-  const auto again = import(json2024);
-  ASSERT_EQ(again.status, 0) << again.err;
-  EXPECT_EQ(json_uint(again.out, "messages_added"), 0u);
-  EXPECT_EQ(json_uint(again.out, "messages_duplicate"), 12u);
-  const auto e2ee_again = import(kTestData / "messenger/e2ee-2024/export");
-  ASSERT_EQ(e2ee_again.status, 0) << e2ee_again.err;
-  EXPECT_EQ(json_uint(e2ee_again.out, "messages_added"), 0u);
+  expect_reimport_adds_nothing(json2024, 12);
+  expect_reimport_adds_nothing(kTestData / "messenger/e2ee-2024/export");
 
   const auto stats = info();
   ASSERT_EQ(stats.status, 0) << stats.err;
@@ -52,9 +42,7 @@ TEST_F(MessengerImportCli, ImportSearchAndReimport) {
 }
 
 TEST_F(MessengerImportCli, InstagramAndMessengerExportsStayUnderTheirPlatforms) {
-  const auto fb = import(kTestData / "messenger/json-2018/export");
-  ASSERT_EQ(fb.status, 0) << fb.err;
-  EXPECT_EQ(json_uint(fb.out, "messages_added"), 13u);
+  expect_import_adds(import(kTestData / "messenger/json-2018/export"), 13);
   const auto ig = import(kTestData / "instagram/json-2023-multipart/export");
   ASSERT_EQ(ig.status, 0) << ig.err;
   EXPECT_GT(json_uint(ig.out, "messages_added"), 0u);

@@ -12,29 +12,19 @@ namespace dmvault {
 namespace {
 
 using dmvault::testing::json_uint;
-using dmvault::testing::ProcessResult;
 namespace fs = std::filesystem;
 
 const fs::path kData = dmvault::testing::kTestData / "telegram";
 
 class TelegramImportCli : public ::testing::Test, protected dmvault::testing::VaultFixture {
  protected:
-  TelegramImportCli() : VaultFixture("telegram") {}
-  ProcessResult import(const fs::path& export_dir) const {
-    return VaultFixture::import(export_dir, {"--timezone", "Europe/Paris"});
-  }
+  TelegramImportCli() : VaultFixture("telegram", {{"TZ", "UTC"}}, {"--timezone", "Europe/Paris"}) {}
 };
 
 TEST_F(TelegramImportCli, ImportSearchAndReimport) {
-  const auto single = import(kData / "single-chat/export");
-  ASSERT_EQ(single.status, 0) << single.err;
-  EXPECT_EQ(json_uint(single.out, "messages_added"), 10u);
-  EXPECT_EQ(json_uint(single.out, "conversations"), 1u);
+  expect_import_adds_in(import(kData / "single-chat/export"), 10, 1);
 
-  const auto account = import(kData / "account-export/export");
-  ASSERT_EQ(account.status, 0) << account.err;
-  EXPECT_EQ(json_uint(account.out, "messages_added"), 9u);
-  EXPECT_EQ(json_uint(account.out, "conversations"), 4u);
+  expect_import_adds_in(import(kData / "account-export/export"), 9, 4);
 
   // Text from an entity array, an NFC-repaired word, and a sender.
   EXPECT_EQ(count("platform:telegram menu"), "2\n");
@@ -42,10 +32,7 @@ TEST_F(TelegramImportCli, ImportSearchAndReimport) {
   EXPECT_EQ(count("platform:telegram from:\"Jo Park\" route"), "1\n");
   EXPECT_EQ(count("platform:instagram menu"), "0\n");
 
-  const auto again = import(kData / "single-chat/export");
-  ASSERT_EQ(again.status, 0) << again.err;
-  EXPECT_EQ(json_uint(again.out, "messages_added"), 0u);
-  EXPECT_EQ(json_uint(again.out, "messages_duplicate"), 10u);
+  expect_reimport_adds_nothing(kData / "single-chat/export", 10);
 
   // A later export of the same chat: message 8 again (its reactions changed since) and one new
   // message. Ids merge the overlap.
@@ -57,10 +44,7 @@ TEST_F(TelegramImportCli, ImportSearchAndReimport) {
       << R"( "from_id": "user1001", "text": "looks good", "reactions": []},)"
       << R"({"id": 17, "type": "message", "date_unixtime": "1714640000", "from": "Sam Weber",)"
       << R"( "from_id": "user1001", "text": "see you thursday"}]})";
-  const auto overlap = import(dir() / "later");
-  ASSERT_EQ(overlap.status, 0) << overlap.err;
-  EXPECT_EQ(json_uint(overlap.out, "messages_added"), 1u);
-  EXPECT_EQ(json_uint(overlap.out, "messages_duplicate"), 1u);
+  expect_import_adds(import(dir() / "later"), 1, 1);
   // The new message and the account export's poll ("Thursday or Friday?").
   EXPECT_EQ(count("platform:telegram thursday"), "2\n");
 
@@ -77,13 +61,8 @@ TEST_F(TelegramImportCli, BrokenResultJsonIsBadInputNamingIt) {
   std::ofstream(broken / "result.json")
       << R"({"name": "X", "type": "personal_chat", "id": 1, "date_unixtime": "1", "messages": [)"
       << R"({"id": 1, "type": "message", "date_unixtime": "1", "text": "private words")";
-  const auto r = import(dir() / "broken");
-  EXPECT_EQ(r.status, 5) << r.err;
-  EXPECT_NE(r.err.find("ChatExport_2024-05-03/result.json"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("private words"), std::string::npos) << r.err;
-  const auto stats = info();
-  ASSERT_EQ(stats.status, 0) << stats.err;
-  EXPECT_EQ(json_uint(stats.out, "messages"), 0u);
+  expect_cut_file_is_bad_input(dir() / "broken", "ChatExport_2024-05-03/result.json",
+                               "private words");
 }
 
 }  // namespace

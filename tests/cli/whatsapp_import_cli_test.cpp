@@ -7,20 +7,13 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace dmvault {
 namespace {
 
 using dmvault::testing::json_uint;
+using dmvault::testing::lines_of;
 namespace fs = std::filesystem;
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 const std::string kChat =
     "13/01/2024, 09:00 - Messages and calls are end-to-end encrypted.\n"
@@ -33,7 +26,8 @@ const std::string kChat =
 class WhatsAppImportCli : public ::testing::Test, protected dmvault::testing::VaultFixture {
  protected:
   WhatsAppImportCli()
-      : VaultFixture("whatsapp"), m_chat(dir() / "WhatsApp Chat with Ana P\xc3\xa9rez.txt") {
+      : VaultFixture("whatsapp", {{"TZ", "UTC"}}, {"--timezone", "Europe/Lisbon"}),
+        m_chat(dir() / "WhatsApp Chat with Ana P\xc3\xa9rez.txt") {
     std::ofstream(m_chat, std::ios::binary) << kChat;
   }
 
@@ -41,8 +35,7 @@ class WhatsAppImportCli : public ::testing::Test, protected dmvault::testing::Va
 };
 
 TEST_F(WhatsAppImportCli, BareTxtImportsSearchesAndReimportsToNothing) {
-  auto r = dm({"import", vault().string(), m_chat.string(), "--timezone", "Europe/Lisbon", "--self",
-               "Sam", "--json"});
+  auto r = import(m_chat, {"--self", "Sam"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;  // the zone was given
   EXPECT_NE(r.out.find("\"platform\":\"whatsapp\""), std::string::npos) << r.out;
@@ -82,17 +75,9 @@ TEST_F(WhatsAppImportCli, BareTxtImportsSearchesAndReimportsToNothing) {
   EXPECT_EQ(lines_of(r.out).size(), 1u);
   EXPECT_EQ(r.out.find("This message was edited"), std::string::npos) << r.out;
 
-  const std::string before = [&] {
-    std::ifstream in(vault(), std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }();
-  r = dm({"import", vault().string(), m_chat.string(), "--timezone", "Europe/Lisbon", "--json"});
-  ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(json_uint(r.out, "messages_added"), 0u);
-  EXPECT_EQ(json_uint(r.out, "messages_duplicate"), 5u);
-  std::ifstream in(vault(), std::ios::binary);
-  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), before)
-      << "a re-import that adds nothing leaves the vault as it was";
+  const std::string before = vault_bytes();
+  expect_reimport_adds_nothing(m_chat, 5);
+  EXPECT_EQ(vault_bytes(), before) << "a re-import that adds nothing leaves the vault as it was";
 }
 
 TEST_F(WhatsAppImportCli, MissingTimeZoneIsAWarningNamingTheZoneAssumed) {

@@ -13,7 +13,6 @@ namespace dmvault {
 namespace {
 
 using dmvault::testing::json_uint;
-using dmvault::testing::ProcessResult;
 namespace fs = std::filesystem;
 
 const fs::path kData = dmvault::testing::kTestData / "x";
@@ -24,17 +23,11 @@ class XImportCli : public ::testing::Test, protected dmvault::testing::VaultFixt
 };
 
 TEST_F(XImportCli, ImportSearchAndReimport) {
-  const auto one = import(kData / "one-to-one/export");
-  ASSERT_EQ(one.status, 0) << one.err;
-  EXPECT_EQ(json_uint(one.out, "messages_added"), 4u);
-  EXPECT_EQ(json_uint(one.out, "conversations"), 1u);
+  expect_import_adds_in(import(kData / "one-to-one/export"), 4, 1);
 
-  const auto group = import(kData / "group/export");
-  ASSERT_EQ(group.status, 0) << group.err;
   // 2 messages and 7 system records (name change, unknown event, leave, join, orphan reaction,
   // joinConversation).
-  EXPECT_EQ(json_uint(group.out, "messages_added"), 8u);
-  EXPECT_EQ(json_uint(group.out, "conversations"), 1u);
+  expect_import_adds_in(import(kData / "group/export"), 8, 1);
 
   // "fish &amp; chips" as written in the archive, found as people wrote it.
   EXPECT_EQ(count("platform:x chips"), "1\n");
@@ -49,24 +42,16 @@ TEST_F(XImportCli, ImportSearchAndReimport) {
   EXPECT_EQ(count("platform:telegram chips"), "0\n");
 
   for (const char* name : {"one-to-one", "group"}) {
-    const auto again = import(kData / name / "export");
-    ASSERT_EQ(again.status, 0) << again.err;
-    EXPECT_EQ(json_uint(again.out, "messages_added"), 0u) << name;
+    expect_reimport_adds_nothing(kData / name / "export");
   }
 }
 
 TEST_F(XImportCli, HeadersFirstThenTheFullArchiveAddsTheTexts) {
-  const auto headers = import(kData / "headers-only/export");
-  ASSERT_EQ(headers.status, 0) << headers.err;
-  EXPECT_EQ(json_uint(headers.out, "messages_added"), 5u);
-  const auto again = import(kData / "headers-only/export");
-  ASSERT_EQ(again.status, 0) << again.err;
-  EXPECT_EQ(json_uint(again.out, "messages_added"), 0u);
+  expect_import_adds(import(kData / "headers-only/export"), 5);
+  expect_reimport_adds_nothing(kData / "headers-only/export");
   EXPECT_EQ(count("platform:x chips"), "0\n");
 
-  const auto full = import(kData / "one-to-one/export");
-  ASSERT_EQ(full.status, 0) << full.err;
-  EXPECT_EQ(json_uint(full.out, "messages_added"), 4u);
+  expect_import_adds(import(kData / "one-to-one/export"), 4);
   EXPECT_EQ(count("platform:x chips"), "1\n");
 }
 
@@ -77,13 +62,7 @@ TEST_F(XImportCli, CutFileIsBadInputNamingIt) {
       << "window.YTD.direct_messages.part0 = [\n  {\"dmConversation\": {\"conversationId\": "
          "\"1-2\", \"messages\": [{\"messageCreate\": {\"id\": \"5\", \"senderId\": \"2\", "
          "\"text\": \"private words\", \"createdAt\": \"2024-06-02T10:00:00.000Z\"";
-  const auto r = import(dir() / "cut");
-  EXPECT_EQ(r.status, 5) << r.err;
-  EXPECT_NE(r.err.find("data/direct-messages.js"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("private words"), std::string::npos) << r.err;
-  const auto stats = info();
-  ASSERT_EQ(stats.status, 0) << stats.err;
-  EXPECT_EQ(json_uint(stats.out, "messages"), 0u);
+  expect_cut_file_is_bad_input(dir() / "cut", "data/direct-messages.js", "private words");
 }
 
 }  // namespace
