@@ -7,7 +7,6 @@
 #include "catalog/sqlite_db.hpp"
 #include "dmvault/error.hpp"
 
-
 #include <algorithm>
 #include <limits>
 #include <string_view>
