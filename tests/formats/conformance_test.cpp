@@ -30,9 +30,11 @@ struct ConformanceKit {
 const std::string kInstagramFile =
     "your_instagram_activity/messages/inbox/anaperez_17841400000000001/message_1.json";
 
-MemoryExport instagram_export(const std::vector<std::string>& texts) {
+// A Meta thread file (Instagram and Messenger share the schema) holding `texts` from Ana.
+std::string meta_thread(const std::vector<std::string>& texts, const std::string& other,
+                        const std::string& thread_path) {
   std::string json = "{\n  \"participants\": [{\"name\": \"" + meta_escaped("Ana Pérez") +
-                     "\"}, {\"name\": \"sam.k\"}],\n  \"messages\": [\n";
+                     "\"}, {\"name\": \"" + other + "\"}],\n  \"messages\": [\n";
   for (std::size_t i = 0; i < texts.size(); ++i) {
     json += "    {\"sender_name\": \"" + meta_escaped("Ana Pérez") +
             "\", \"timestamp_ms\": 1717321402123, \"content\": \"" + meta_escaped(texts[i]) +
@@ -40,10 +42,14 @@ MemoryExport instagram_export(const std::vector<std::string>& texts) {
     json += i + 1 < texts.size() ? ",\n" : "\n";
   }
   json += "  ],\n  \"title\": \"" + meta_escaped("Ana Pérez") +
-          "\",\n  \"is_still_participant\": true,\n  \"thread_path\": "
-          "\"inbox/anaperez_17841400000000001\",\n  \"magic_words\": []\n}\n";
+          "\",\n  \"is_still_participant\": true,\n  \"thread_path\": \"" + thread_path +
+          "\",\n  \"magic_words\": []\n}\n";
+  return json;
+}
+
+MemoryExport instagram_export(const std::vector<std::string>& texts) {
   MemoryExport e;
-  e.add(kInstagramFile, json);
+  e.add(kInstagramFile, meta_thread(texts, "sam.k", "inbox/anaperez_17841400000000001"));
   return e;
 }
 
@@ -81,19 +87,8 @@ const std::string kMessengerFile =
     "your_facebook_activity/messages/inbox/anaperez_461857197326166/message_1.json";
 
 MemoryExport messenger_export(const std::vector<std::string>& texts) {
-  std::string json = "{\n  \"participants\": [{\"name\": \"" + meta_escaped("Ana Pérez") +
-                     "\"}, {\"name\": \"Sam K\"}],\n  \"messages\": [\n";
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    json += "    {\"sender_name\": \"" + meta_escaped("Ana Pérez") +
-            "\", \"timestamp_ms\": 1717321402123, \"content\": \"" + meta_escaped(texts[i]) +
-            "\", \"is_geoblocked_for_viewer\": false}";
-    json += i + 1 < texts.size() ? ",\n" : "\n";
-  }
-  json += "  ],\n  \"title\": \"" + meta_escaped("Ana Pérez") +
-          "\",\n  \"is_still_participant\": true,\n  \"thread_path\": "
-          "\"inbox/anaperez_461857197326166\",\n  \"magic_words\": []\n}\n";
   MemoryExport e;
-  e.add(kMessengerFile, json);
+  e.add(kMessengerFile, meta_thread(texts, "Sam K", "inbox/anaperez_461857197326166"));
   return e;
 }
 
