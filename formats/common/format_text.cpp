@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <cstdlib>
+#include <optional>
 
 namespace dmvault::formats {
 
@@ -58,6 +59,31 @@ std::string nfc_or_original(std::string_view text, bool& changed) {
   std::free(out);
   changed = result != text;
   return result;
+}
+
+// The character of a numeric reference body ("#39", "#x1F600"), or nullopt.
+std::optional<std::uint32_t> numeric_reference(std::string_view body) {
+  if (body.size() < 2 || body[0] != '#') return std::nullopt;
+  const bool hex = body[1] == 'x' || body[1] == 'X';
+  const std::string_view digits = body.substr(hex ? 2 : 1);
+  if (digits.empty() || digits.size() > 8) return std::nullopt;
+  std::uint32_t cp = 0;
+  for (const char c : digits) {
+    std::uint32_t d = 0;
+    if (c >= '0' && c <= '9') {
+      d = static_cast<std::uint32_t>(c - '0');
+    } else if (hex && c >= 'a' && c <= 'f') {
+      d = static_cast<std::uint32_t>(c - 'a' + 10);
+    } else if (hex && c >= 'A' && c <= 'F') {
+      d = static_cast<std::uint32_t>(c - 'A' + 10);
+    } else {
+      return std::nullopt;
+    }
+    cp = cp * (hex ? 16 : 10) + d;
+    if (cp > 0x10FFFF) return std::nullopt;
+  }
+  if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+  return cp;
 }
 
 }  // namespace
@@ -164,6 +190,59 @@ std::string_view base_name(std::string_view path) {
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   const std::size_t slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string unescape_html_entities(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t amp = text.find('&', i);
+    if (amp == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
+    }
+    out.append(text.substr(i, amp - i));
+    const std::size_t semi = text.find(';', amp + 1);
+    const std::string_view body = semi == std::string_view::npos || semi - amp > 12
+                                      ? std::string_view()
+                                      : text.substr(amp + 1, semi - amp - 1);
+    const char* named = body == "amp"    ? "&"
+                        : body == "lt"   ? "<"
+                        : body == "gt"   ? ">"
+                        : body == "quot" ? "\""
+                        : body == "apos" ? "'"
+                                         : nullptr;
+    if (named != nullptr) {
+      out += named;
+      i = semi + 1;
+    } else if (const auto cp = numeric_reference(body)) {
+      append_utf8(out, *cp);
+      i = semi + 1;
+    } else {
+      out += '&';
+      i = amp + 1;
+    }
+  }
+  return out;
 }
 
 }  // namespace dmvault::formats

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -34,5 +35,13 @@ std::string ascii_lower(std::string_view text);
 
 // The last '/'-separated component of a path or URL, without any "?query" or "#fragment".
 std::string_view base_name(std::string_view path);
+
+// Appends the UTF-8 encoding of the Unicode scalar value `cp`.
+void append_utf8(std::string& out, std::uint32_t cp);
+
+// HTML and XML character references decoded: &amp; &lt; &gt; &quot; &apos; and numeric ones
+// (&#NN; &#xHH;); references to NUL, surrogates or beyond U+10FFFF and every other '&' stay as
+// written (X and Snapchat escape their texts this way).
+std::string unescape_html_entities(std::string_view text);
 
 }  // namespace dmvault::formats

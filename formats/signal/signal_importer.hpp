@@ -1,8 +1,9 @@
 // The Signal importer. Signal has no plaintext export of its own: this reads what the tools
-// people use write, here the Markdown/text chats of signal-export (carderne/signal-export,
-// "[2019-05-29, 15:04] Name: text"). The SMS Backup & Restore XML that signalbackup-tools
-// --exportxml writes for Signal Android is read by the "sms" importer. formats/signal/FORMAT.md
-// has the format, the mapping, and what a native .backup importer would need.
+// people use write, detecting the tool file by file: signal-export's chat.md ("[2019-05-29,
+// 15:04] Name: text"), data.json and index.html, and sigtop's export-messages JSON and text.
+// The SMS Backup & Restore XML that signalbackup-tools --exportxml writes for Signal Android is
+// read by the "sms" importer. formats/signal/FORMAT.md has the formats, the mapping, and what a
+// native .backup importer would need.
 #pragma once
 
 #include "dmvault/importer.hpp"

@@ -1,5 +1,6 @@
 #include "sms/sms_xml.hpp"
 
+#include "common/format_text.hpp"
 #include "dmvault/error.hpp"
 
 #include <algorithm>
@@ -24,24 +25,6 @@ std::string printable(std::string_view name) {
     out += (b >= 0x20 && b < 0x7f) ? c : '?';
   }
   return out;
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 constexpr std::uint32_t kReplacement = 0xFFFD;
@@ -379,22 +362,35 @@ void XmlStream::consume(char c) {
       return;
     case State::before_value:
       if (is_space(c)) return;
-      if (c != '"' && c != '\'') fail("attribute value not quoted in <" + printable(m_name) + ">");
-      m_quote = c;
-      m_value.clear();
-      m_value_cut = false;
-      m_value_offset = m_offset + 1;
-      m_pending_high = 0;
-      m_last_literal = 0;
-      m_in_data = m_element.name == "part" && m_attr_name == "data";
-      if (m_in_data) {
-        m_b64_chars = 0;
-        m_b64_pad = 0;
-        m_b64_valid = true;
-        m_data_keep_start = m_capture.size();
-        m_data_elided = false;
+      if (c != '"' && c != '\'') {
+        // Unquoted values (invalid XML) come from old signalbackup-tools versions, which wrote
+        // <smses count=12 ...>: read up to the next space, '/' or '>'.
+        if (c == '<' || c == '>' || c == '/' || c == '=' || c == '`') {
+          fail("attribute value not quoted in <" + printable(m_element.name) + ">");
+        }
+        m_handler.warning(m_offset, "attribute " + printable(m_attr_name) + " of <" +
+                                        printable(m_element.name) +
+                                        "> not quoted: read as written");
+        begin_value('\0');
+        m_state = State::unquoted_value;
+        value_char(c, true);
+        return;
       }
+      begin_value(c);
       m_state = State::value;
+      return;
+    case State::unquoted_value:
+      if (c == '<') fail("'<' inside an attribute value of <" + printable(m_element.name) + ">");
+      if (is_space(c) || c == '>' || c == '/') {
+        value_done();
+        if (c == '>') {
+          start_tag_done();
+        } else {
+          m_state = c == '/' ? State::self_close : State::in_tag;
+        }
+        return;
+      }
+      value_char(c, true);
       return;
     case State::value:
       if (c == m_quote) {
@@ -444,6 +440,23 @@ void XmlStream::consume(char c) {
       if (c != '>') fail("malformed end tag </" + printable(m_name) + ">");
       end_tag_done();
       return;
+  }
+}
+
+void XmlStream::begin_value(char quote) {
+  m_quote = quote;
+  m_value.clear();
+  m_value_cut = false;
+  m_value_offset = quote == '\0' ? m_offset : m_offset + 1;
+  m_pending_high = 0;
+  m_last_literal = 0;
+  m_in_data = m_element.name == "part" && m_attr_name == "data";
+  if (m_in_data) {
+    m_b64_chars = 0;
+    m_b64_pad = 0;
+    m_b64_valid = true;
+    m_data_keep_start = m_capture.size();
+    m_data_elided = false;
   }
 }
 

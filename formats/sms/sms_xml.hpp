@@ -98,6 +98,7 @@ class XmlStream {
     self_close,
     attr_name,
     after_attr_name,
+    unquoted_value,
     before_value,
     value,
     entity,
@@ -108,6 +109,8 @@ class XmlStream {
   [[noreturn]] void fail(const std::string& problem) const;
   void consume(char c);
   void consume_value_again(char c);
+  // Starts an attribute value quoted by `quote` ('\0': unquoted).
+  void begin_value(char quote);
   void keep(char c);
   void start_tag_done();
   void end_tag_done();

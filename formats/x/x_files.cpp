@@ -20,53 +20,6 @@ const char* const kDamagedHint =
     "the file is damaged or incomplete (an interrupted download or extraction); download the "
     "archive again and re-import it";
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// The code point of "&#NN;" / "&#xHH;" starting at text[0] == '&', and its length.
-std::optional<std::pair<std::uint32_t, std::size_t>> numeric_reference(std::string_view text) {
-  if (text.size() < 4 || text[1] != '#') return std::nullopt;
-  std::size_t pos = 2;
-  const bool hex = text[pos] == 'x' || text[pos] == 'X';
-  if (hex) ++pos;
-  std::uint32_t cp = 0;
-  const std::size_t digits_start = pos;
-  while (pos < text.size() && pos - digits_start < 8) {
-    const char c = text[pos];
-    std::uint32_t d = 0;
-    if (is_digit(c)) {
-      d = static_cast<std::uint32_t>(c - '0');
-    } else if (hex && c >= 'a' && c <= 'f') {
-      d = static_cast<std::uint32_t>(c - 'a' + 10);
-    } else if (hex && c >= 'A' && c <= 'F') {
-      d = static_cast<std::uint32_t>(c - 'A' + 10);
-    } else {
-      break;
-    }
-    cp = cp * (hex ? 16u : 10u) + d;
-    ++pos;
-  }
-  if (pos == digits_start || pos >= text.size() || text[pos] != ';') return std::nullopt;
-  // Not a character: surrogates, beyond Unicode, NUL. Left as written.
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
-  return std::make_pair(cp, pos + 1);
-}
-
 }  // namespace
 
 std::optional<DmFile> classify_dm_file(std::string_view name) {
@@ -186,41 +139,6 @@ std::vector<std::pair<std::size_t, std::size_t>> split_top_array(const std::stri
   }
   if (pos != text.size()) fail("unexpected content after the list of conversations");
   return spans;
-}
-
-std::string html_unescape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t amp = text.find('&', pos);
-    if (amp == std::string_view::npos) {
-      out.append(text.substr(pos));
-      break;
-    }
-    out.append(text.substr(pos, amp - pos));
-    const std::string_view rest = text.substr(amp);
-    static constexpr std::pair<std::string_view, char> kNamed[] = {
-        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-    bool done = false;
-    for (const auto& [entity, c] : kNamed) {
-      if (rest.substr(0, entity.size()) == entity) {
-        out.push_back(c);
-        pos = amp + entity.size();
-        done = true;
-        break;
-      }
-    }
-    if (done) continue;
-    if (const auto ref = numeric_reference(rest)) {
-      append_utf8(out, ref->first);
-      pos = amp + ref->second;
-      continue;
-    }
-    out.push_back('&');
-    pos = amp + 1;
-  }
-  return out;
 }
 
 }  // namespace dmvault::formats::x

@@ -569,7 +569,7 @@ class DirImport final {
     if (m.sender_id.empty()) problems.push_back("the message has no senderId");
     if (const auto text = member(body, "text")) {
       if (const auto s = as_string(*text)) {
-        m.text = to_nfc(x::html_unescape(*s));
+        m.text = to_nfc(unescape_html_entities(*s));
       } else {
         problems.push_back("text is not a string");
       }

@@ -40,8 +40,4 @@ std::vector<std::pair<std::size_t, std::size_t>> split_top_array(const std::stri
                                                                  std::string_view text,
                                                                  std::size_t start);
 
-// Message texts are HTML-escaped: &amp; &lt; &gt; &quot; &#39; and other numeric references
-// (&#NN; &#xHH;) become their characters; anything else stays as written.
-std::string html_unescape(std::string_view text);
-
 }  // namespace dmvault::formats::x

@@ -201,6 +201,24 @@ CREATE VIRTUAL TABLE messages_trigram USING fts5(
   text, content = 'messages', content_rowid = 'id', tokenize = 'trigram');
 )sql";
 
+// People linked across platforms (`dmvault people`). Created on load too when missing: vaults
+// written before these tables existed gain them without a schema version change, since older
+// readers that ignore them lose nothing but the links.
+constexpr const char* kPeopleSchema = R"sql(
+CREATE TABLE IF NOT EXISTS people (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS person_handles (
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  platform TEXT NOT NULL,
+  handle TEXT NOT NULL,
+  handle_fold TEXT NOT NULL,
+  PRIMARY KEY (platform, handle)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS person_handles_by_person ON person_handles(person_id);
+)sql";
+
 // --- Message ids -----------------------------------------------------------------------------
 constexpr std::int64_t kSlotsPerMs = 4096;
 constexpr std::int64_t kEpochShiftMs = std::int64_t{1} << 41;
@@ -308,6 +326,9 @@ class Catalog::Impl {
  public:
   explicit Impl(sql::Database db) : m_db(std::move(db)) {}
 
+  // The bytes a read-only connection reads in place (load_read_only); declared before m_db so
+  // that the connection is closed first.
+  PlainBytes m_image;
   sql::Database m_db;
   std::int64_t m_active_source = 0;  // 0: no import run
   // Occurrences of each canonical key so far in this run (keyed by digest: a collision only
@@ -770,6 +791,7 @@ Catalog Catalog::create() {
   sql::Database db = sql::Database::open();
   db.exec("BEGIN");
   db.exec(kSchema);
+  db.exec(kPeopleSchema);
   {
     auto q = db.query("INSERT INTO meta(key, value) VALUES ('schema_version', ?1)");
     q->bind_text(1, std::to_string(kSchemaVersion));
@@ -779,7 +801,12 @@ Catalog Catalog::create() {
   return Catalog(std::make_unique<Impl>(std::move(db)));
 }
 
-Catalog Catalog::load(std::span<const std::uint8_t> image) {
+namespace {
+
+// Opens `image` with `open` and checks that it is a catalog this dmvault reads: an SQLite
+// database that passes quick_check, with a schema version no newer than ours.
+template <typename Open>
+sql::Database open_checked(std::span<const std::uint8_t> image, Open&& open) {
   // The 16-byte magic of an SQLite database file, NUL included.
   constexpr char kMagic[] = "SQLite format 3";
   if (image.size() < 512 || std::memcmp(image.data(), kMagic, sizeof kMagic) != 0) {
@@ -789,7 +816,7 @@ Catalog Catalog::load(std::span<const std::uint8_t> image) {
   std::string check;
   std::string version;
   try {
-    db.emplace(sql::Database::open(image));
+    db.emplace(open(image));
     check = db->query_text("PRAGMA quick_check(1)");
   } catch (const Error& error) {
     if (error.code() != ErrorCode::corrupted) throw;
@@ -815,7 +842,34 @@ Catalog Catalog::load(std::span<const std::uint8_t> image) {
                     std::to_string(kSchemaVersion) + ")",
                 "upgrade dmvault to read this vault");
   }
-  return Catalog(std::make_unique<Impl>(std::move(*db)));
+  return std::move(*db);
+}
+
+}  // namespace
+
+Catalog Catalog::load(std::span<const std::uint8_t> image) {
+  sql::Database db = open_checked(image, [](auto bytes) { return sql::Database::open(bytes); });
+  db.exec(kPeopleSchema);
+  return Catalog(std::make_unique<Impl>(std::move(db)));
+}
+
+Catalog Catalog::load_read_only(PlainBytes image) {
+  sql::Database db =
+      open_checked(image.span(), [](auto bytes) { return sql::Database::open_read_only(bytes); });
+  // A catalog from before the people tables cannot gain them: empty ones in the connection's
+  // temporary schema (in memory) keep the queries that join them valid.
+  if (db.query_text("SELECT count(*) FROM sqlite_master WHERE name = 'people'") == "0") {
+    std::string temporary = kPeopleSchema;
+    for (std::size_t at = 0; (at = temporary.find("CREATE TABLE", at)) != std::string::npos;) {
+      temporary.replace(at, 12, "CREATE TEMP TABLE");
+    }
+    db.exec(temporary.c_str());
+  }
+  auto impl = std::make_unique<Impl>(std::move(db));
+  // The connection reads the image in place: it must live as long as the Impl, which closes
+  // the connection (m_db) before it frees the image (declared first).
+  impl->m_image = std::move(image);
+  return Catalog(std::move(impl));
 }
 
 PlainBytes Catalog::serialize() {

@@ -17,6 +17,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dmvault::catalog {
@@ -139,6 +140,30 @@ struct SearchHit {
   std::vector<MessageView> after;
 };
 
+// One account of a person: `handle` is a platform user id or a display name (compared to a
+// message's sender id exactly, to its sender name case- and accent-insensitively); `platform`
+// "" stands for every platform.
+struct PersonHandle {
+  std::string platform;
+  std::string handle;
+};
+
+// A person whose accounts on several platforms search as one (`from:NAME`, `with:NAME`).
+struct Person {
+  std::int64_t id = 0;
+  std::string name;
+  std::vector<PersonHandle> handles;
+};
+
+// An account as messages name it, with how many messages it wrote.
+struct SenderAccount {
+  std::string platform;
+  std::string sender_id;
+  std::string sender;
+  std::uint64_t messages = 0;
+  std::string person;  // the linked person's name, "" when none
+};
+
 class Catalog {
  public:
   // A new, empty catalog with the current schema.
@@ -146,6 +171,9 @@ class Catalog {
   // From a serialized image (as returned by serialize()). Error(corrupted) when it is not a
   // catalog; Error(not_a_vault) when its schema is newer than this dmvault reads.
   static Catalog load(std::span<const std::uint8_t> image);
+  // The same checks, for reading only: SQLite reads `image` in place instead of a copy (half
+  // the memory, and no second pass over a large catalog). Writes fail with Error(io).
+  static Catalog load_read_only(PlainBytes image);
 
   Catalog(Catalog&&) noexcept;
   Catalog& operator=(Catalog&&) noexcept;
@@ -200,6 +228,40 @@ class Catalog {
   // `resolved` receives the stored file of each attachment. Error(usage) for an unknown id.
   Conversation stored_conversation(std::int64_t conversation_id);
   Message stored_message(std::int64_t message_id, std::vector<ResolvedAttachment>& resolved);
+
+  // --- People (catalog_people.cpp) -------------------------------------------------------
+  // Links handles (accounts) to one person, created when new; a name is matched case- and
+  // accent-insensitively. Error(usage) when a handle already belongs to someone else.
+  void link_person(const std::string& name, const std::vector<PersonHandle>& handles);
+  // Removes the handles from the person, or the person when `handles` is empty (a person left
+  // without handles goes too). False when nothing matched.
+  bool unlink_person(const std::string& name, const std::vector<PersonHandle>& handles);
+  std::vector<Person> people();
+  // Everyone who wrote in the vault, as (platform, sender id, sender name), most messages first,
+  // with the person each account is linked to; `platform` "" for all.
+  std::vector<SenderAccount> sender_accounts(const std::string& platform);
+
+  // --- Browsing and statistics (catalog_browse.cpp) -----------------------------------------
+  // Up to `limit` messages of a conversation just before (id < before_id) or just after
+  // (id > after_id) a message id, oldest first: keyset pages for the viewer (dmvault serve).
+  std::vector<MessageView> messages_before(std::int64_t conversation_id, std::int64_t before_id,
+                                           std::size_t limit);
+  std::vector<MessageView> messages_after(std::int64_t conversation_id, std::int64_t after_id,
+                                          std::size_t limit);
+  // Every message (system notices included), oldest first, of one conversation or of all; for
+  // statistics. `visit` must not use the catalog.
+  struct MessageFacts {
+    std::int64_t conversation_id = 0;
+    std::string sender;
+    std::int64_t timestamp_ms = 0;
+    std::string kind;
+    std::string text;
+  };
+  void for_each_fact(std::optional<std::int64_t> conversation_id,
+                     const std::function<void(const MessageFacts&)>& visit);
+  // Attachments per kind (photo, video, audio ...), of one conversation or of all.
+  std::vector<std::pair<std::string, std::uint64_t>> attachment_kinds(
+      std::optional<std::int64_t> conversation_id);
 
   class Impl;
 

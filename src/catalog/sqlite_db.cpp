@@ -324,6 +324,19 @@ std::span<const std::uint8_t> Statement::column_blob(int column) const {
 
 // --- Database -------------------------------------------------------------------------------
 
+Database Database::open_read_only(std::span<const std::uint8_t> image) {
+  Database db = open();
+  if (image.empty()) throw Error(ErrorCode::corrupted, "catalog is damaged: it is empty");
+  const auto size = static_cast<sqlite3_int64>(image.size());
+  // SQLITE_DESERIALIZE_READONLY: SQLite never writes to the buffer, so dropping const is sound.
+  const int drc = sqlite3_deserialize(db.m_db, "main", const_cast<unsigned char*>(image.data()),
+                                      size, size, SQLITE_DESERIALIZE_READONLY);
+  if (drc != SQLITE_OK) fail(db.m_db, drc, "loading the catalog");
+  // A deserialize replaces the main schema's pager: apply the connection settings again.
+  db.apply_memory_settings();
+  return db;
+}
+
 Database Database::open(std::optional<std::span<const std::uint8_t>> image) {
   initialize();
   sqlite3* handle = nullptr;
@@ -353,13 +366,16 @@ Database Database::open(std::optional<std::span<const std::uint8_t>> image) {
     if (drc != SQLITE_OK) fail(handle, drc, "loading the catalog");
   }
 
-  db.exec("PRAGMA temp_store=MEMORY; PRAGMA journal_mode=MEMORY; PRAGMA secure_delete=ON;");
-  if (db.query_text("PRAGMA temp_store") != "2" ||
-      db.query_text("PRAGMA journal_mode") != "memory" ||
-      db.query_text("PRAGMA secure_delete") != "1") {
+  db.apply_memory_settings();
+  return db;
+}
+
+void Database::apply_memory_settings() {
+  exec("PRAGMA temp_store=MEMORY; PRAGMA journal_mode=MEMORY; PRAGMA secure_delete=ON;");
+  if (query_text("PRAGMA temp_store") != "2" || query_text("PRAGMA journal_mode") != "memory" ||
+      query_text("PRAGMA secure_delete") != "1") {
     throw Error(ErrorCode::io, "catalog: SQLite refused to keep its temporary data in memory");
   }
-  return db;
 }
 
 Database::Database(Database&& other) noexcept

@@ -98,6 +98,10 @@ class Database {
   // A new hardened in-memory database; with `image`, the main schema is the deserialized copy
   // of it (the caller validates the content). Error(corrupted) when SQLite refuses the image.
   static Database open(std::optional<std::span<const std::uint8_t>> image = std::nullopt);
+  // A read-only database over `image` itself, without a copy: the image must outlive the
+  // Database and stay unchanged. Loading a large catalog this way costs no second buffer (for a
+  // million messages, the copy alone took seconds of page faults).
+  static Database open_read_only(std::span<const std::uint8_t> image);
 
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;
@@ -123,6 +127,7 @@ class Database {
 
  private:
   explicit Database(sqlite3* db) noexcept : m_db(db) {}
+  void apply_memory_settings();
   void close() noexcept;
 
   sqlite3* m_db = nullptr;

@@ -6,9 +6,12 @@
 #include "cli/cmd_init.hpp"
 #include "cli/cmd_list.hpp"
 #include "cli/cmd_passwd.hpp"
+#include "cli/cmd_people.hpp"
 #include "cli/cmd_search.hpp"
+#include "cli/cmd_serve.hpp"
 #include "cli/cmd_shell.hpp"
 #include "cli/cmd_show.hpp"
+#include "cli/cmd_stats.hpp"
 #include "cli/cmd_verify.hpp"
 #include "cli/context.hpp"
 #include "cli/exit_status.hpp"
@@ -46,6 +49,10 @@ struct Commands {
   SearchOptions search;
   ExportOptions export_;
   ShellOptions shell;
+  ServeOptions serve;
+  StatsOptions stats;
+  PeopleOptions people;
+  PeopleCommands people_commands;
 };
 
 std::string command_list(CLI::App& app) {
@@ -117,6 +124,9 @@ int run(int argc, char** argv) {
     const CLI::App* search = add_search_command(app, commands.search);
     const CLI::App* export_ = add_export_command(app, commands.export_);
     const CLI::App* shell = add_shell_command(app, commands.shell);
+    const CLI::App* serve = add_serve_command(app, commands.serve);
+    const CLI::App* stats = add_stats_command(app, commands.stats);
+    const CLI::App* people = add_people_command(app, commands.people, commands.people_commands);
     for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
       command->group("Commands");
     }
@@ -151,6 +161,12 @@ int run(int argc, char** argv) {
       status = run_export(commands.export_, context);
     } else if (shell->parsed()) {
       status = run_shell(commands.shell, context);
+    } else if (serve->parsed()) {
+      status = run_serve(commands.serve, context);
+    } else if (stats->parsed()) {
+      status = run_stats(commands.stats, context);
+    } else if (people->parsed()) {
+      status = run_people(commands.people, commands.people_commands, context);
     }
     output.finish();
     return status;

@@ -3,13 +3,17 @@
 #include "cli/common_options.hpp"
 #include "cli/display.hpp"
 #include "cli/vault_access.hpp"
+#include "dmvault/error.hpp"
 #include "dmvault/import.hpp"
+#include "dmvault/storage.hpp"
 #include "util/json_writer.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <iostream>
+#include <memory>
+#include <thread>
 #include <unistd.h>
 
 namespace dmvault::cli {
@@ -55,6 +59,39 @@ void write_json(std::ostream& out, const ImportSummary& s) {
   out << '\n';
 }
 
+// The writer's lock, retried until it is free or `wait_seconds` (0: no limit) have passed. A retry
+// loop rather than a blocking F_OFD_SETLKW because the wait needs a deadline and must not hold
+// the process in an uninterruptible call.
+std::unique_ptr<Storage> wait_for_writer_lock(const std::string& vault, int wait_seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
+  for (;;) {
+    try {
+      return open_file_storage(vault, LockMode::exclusive);
+    } catch (const Error& error) {
+      if (error.code() != ErrorCode::busy) throw;
+      if (wait_seconds > 0 && std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+// The vault open for writing; with --wait the passphrase is read first, so that a prompt is never
+// delayed by another process's import.
+Vault open_for_import(const ImportOptions& options, Context& context) {
+  if (options.wait_seconds < 0) {
+    return open_vault(options.vault, options.unlock, Vault::Mode::write, context);
+  }
+  require_vault_file(options.vault);
+  const Credential credential = read_credential(options.unlock, options.vault, context);
+  std::unique_ptr<Storage> storage = wait_for_writer_lock(options.vault, options.wait_seconds);
+  Vault::OpenOptions open_options;
+  open_options.mode = Vault::Mode::write;
+  open_options.allow_expensive_kdf = options.unlock.allow_expensive_kdf;
+  Output& output = context.output;
+  open_options.on_warning = [&output](const std::string& warning) { output.warning(warning); };
+  return Vault::open_on(std::move(storage), credential, open_options);
+}
+
 }  // namespace
 
 CLI::App* add_import_command(CLI::App& app, ImportOptions& options) {
@@ -72,13 +109,18 @@ CLI::App* add_import_command(CLI::App& app, ImportOptions& options) {
                       "Zone of the local times some exports use, e.g. Europe/Lisbon");
   command->add_option("--self", options.self_name, "Your name in exports that do not say it");
   command->add_flag("--no-progress", options.no_progress, "Do not draw a progress line");
+  command
+      ->add_flag("--wait{0}", options.wait_seconds,
+                 "When another process holds the vault, wait for it (--wait=SECONDS: at most "
+                 "that long) instead of failing with exit status 6")
+      ->check(CLI::Range(0, 31'536'000));
   add_unlock_options(*command, options.unlock);
   add_json_flag(*command, options.json);
   return command;
 }
 
 int run_import(const ImportOptions& options, Context& context) {
-  Vault vault = open_vault(options.vault, options.unlock, Vault::Mode::write, context);
+  Vault vault = open_for_import(options, context);
   Progress progress(!options.no_progress && isatty(STDERR_FILENO) == 1);
   ImportRequest request;
   for (const auto& part : options.exports) request.parts.emplace_back(part);

@@ -1,5 +1,7 @@
 #include "cli/display.hpp"
 
+#include "util/utc_time.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -33,21 +35,7 @@ std::string format_memlimit(std::uint64_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
-std::string format_timestamp(std::int64_t unix_ms) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> time{milliseconds{unix_ms}};
-  const sys_days day = floor<days>(time);
-  const year_month_day date{day};
-  const hh_mm_ss<milliseconds> clock{time - day};
-  std::array<char, 48> buffer{};
-  const int n = std::snprintf(
-      buffer.data(), buffer.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-      static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-      static_cast<unsigned>(date.day()), static_cast<int>(clock.hours().count()),
-      static_cast<int>(clock.minutes().count()), static_cast<int>(clock.seconds().count()),
-      static_cast<int>(clock.subseconds().count()));
-  return std::string(buffer.data(), static_cast<std::size_t>(n));
-}
+std::string format_timestamp(std::int64_t unix_ms) { return util::format_utc_timestamp(unix_ms); }
 
 std::string_view kdf_profile_name(KdfProfile profile) {
   switch (profile) {

@@ -210,7 +210,7 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
   summary.platform = importer.name();
 
   // 3. The catalog, in one transaction with the commit.
-  catalog::Catalog catalog = import::load_catalog(vault);
+  catalog::Catalog catalog = import::load_catalog_for_update(vault);
   catalog::SourceRecord source;
   source.platform = importer.name();
   source.export_name = export_name;

@@ -5,7 +5,9 @@
 //                         case and accents ignored by the unicode61 tokenizer)
 //   Han, kana, Thai ...   the trigram index over the text (a substring); under 3 characters,
 //                         which trigrams cannot index, a scan with instr()
-//   from: with: in:       dm_fold(name) contains the folded value (case and accents ignored)
+//   from: with: in:       dm_fold(name) contains the folded value (case and accents ignored);
+//                         from: and with: also match every account linked to a person whose
+//                         name contains it (`dmvault people link`)
 //   after: before: on:    timestamp_ms against the start and end of the period, in the local
 //                         zone (or UTC): after:D >= start of D, before:D < start of D,
 //                         on:D within D
@@ -117,17 +119,37 @@ class Translator {
            text_param(match) + "))";
   }
 
+  // The account (`id_column`, `name_column` on `platform_column`) is one of the handles linked
+  // to a person whose folded name contains the parameter `name`. Each set is a subquery that
+  // does not depend on the row, so SQLite builds it once and probes it per row.
+  static std::string linked_account(const std::string& id_column, const std::string& name_column,
+                                    const std::string& platform_column, const std::string& name) {
+    const std::string handles =
+        " FROM person_handles AS ph JOIN people AS pp ON pp.id = ph.person_id WHERE"
+        " instr(dm_fold(pp.name), " +
+        name + ") > 0 AND ph.platform ";
+    const std::string on_platform = platform_column + " || ':' || ";
+    return "(" + id_column + " IN (SELECT ph.handle" + handles + "= '') OR dm_fold(" + name_column +
+           ") IN (SELECT ph.handle_fold" + handles + "= '') OR " + on_platform + id_column +
+           " IN (SELECT ph.platform || ':' || ph.handle" + handles + "<> '') OR " + on_platform +
+           "dm_fold(" + name_column + ") IN (SELECT ph.platform || ':' || ph.handle_fold" +
+           handles + "<> ''))";
+  }
+
   std::string filter_condition(const Node& node) {
     const std::string& key = node.key;
     if (key == "from") {
-      return "(instr(dm_fold(m.sender), " + text_param(catalog::fold_for_match(node.text)) +
-             ") > 0)";
+      const std::string name = text_param(catalog::fold_for_match(node.text));
+      return "(instr(dm_fold(m.sender), " + name + ") > 0 OR " +
+             linked_account("m.sender_id", "m.sender", "c.platform", name) + ")";
     }
     if (key == "with") {
+      const std::string name = text_param(catalog::fold_for_match(node.text));
       return "(m.conversation_id IN (SELECT cp.conversation_id FROM conversation_participants"
              " AS cp JOIN participants AS p ON p.id = cp.participant_id WHERE"
              " instr(dm_fold(p.name), " +
-             text_param(catalog::fold_for_match(node.text)) + ") > 0))";
+             name + ") > 0 OR " + linked_account("p.platform_id", "p.name", "p.platform", name) +
+             "))";
     }
     if (key == "in") {
       const std::string title = text_param(catalog::fold_for_match(node.text));

@@ -5,6 +5,7 @@
 #include "dmvault/error.hpp"
 #include "formats/importer_golden.hpp"
 #include "formats/memory_export.hpp"
+#include "formats/sqlite_image.hpp"
 
 #include <gtest/gtest.h>
 
@@ -201,11 +202,173 @@ MemoryExport signal_export(const std::vector<std::string>& texts) {
   return e;
 }
 
+// A JSON string literal of `text` (the kits' texts hold no control characters).
+std::string json_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+const std::string kTikTokFile = "TikTok_Data_1717321402/user_data_tiktok.json";
+
+MemoryExport tiktok_export(const std::vector<std::string>& texts) {
+  std::string json =
+      "{\n  \"Direct Message\": {\n    \"Direct Messages\": {\n      \"ChatHistory\": {\n"
+      "        \"Chat History with ana.perez:\": [\n";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    json +=
+        "          {\"Date\": \"2024-06-02 09:43:22\", \"From\": \"ana.perez\", "
+        "\"Content\": " +
+        json_quoted(texts[i]) + "}";
+    json += i + 1 < texts.size() ? ",\n" : "\n";
+  }
+  json += "        ]\n      }\n    }\n  }\n}\n";
+  MemoryExport e;
+  e.add(kTikTokFile, json);
+  return e;
+}
+
+const std::string kSnapchatFile = "mydata~1717321402/json/chat_history.json";
+
+MemoryExport snapchat_export(const std::vector<std::string>& texts) {
+  std::string json = "{\n  \"ana.perez\": [\n";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    json +=
+        "    {\"From\": \"ana.perez\", \"Media Type\": \"TEXT\", \"Created\": "
+        "\"2024-06-02 09:43:22 UTC\", \"Content\": " +
+        json_quoted(texts[i]) +
+        ", \"Conversation Title\": null, \"IsSender\": false, "
+        "\"Created(microseconds)\": 1717321402123, \"IsSaved\": true, \"Media IDs\": "
+        "\"\"}";
+    json += i + 1 < texts.size() ? ",\n" : "\n";
+  }
+  json += "  ]\n}\n";
+  MemoryExport e;
+  e.add(kSnapchatFile, json);
+  return e;
+}
+
+const std::string kLinkedInFile = "Basic_LinkedInDataExport_06-02-2024/messages.csv";
+
+MemoryExport linkedin_export(const std::vector<std::string>& texts) {
+  std::string csv =
+      "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE "
+      "URLS,DATE,SUBJECT,CONTENT,FOLDER\n";
+  for (const std::string& text : texts) {
+    std::string quoted = "\"";
+    for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    csv +=
+        "2-YWJj,,Ana P\xc3\xa9rez,https://www.linkedin.com/in/ana,Sam,https://www.linkedin.com/"
+        "in/sam,2024-06-02 09:43:22 UTC,," +
+        quoted + "\",INBOX\n";
+  }
+  MemoryExport e;
+  e.add(kLinkedInFile, csv);
+  return e;
+}
+
+const std::string kGoogleChatFile = "Takeout/Google Chat/Groups/DM k6oxHQAAAAE/messages.json";
+
+// A Google Chat DM of a Takeout; equal texts get equal message ids, so that they make
+// byte-identical records.
+MemoryExport google_chat_export(const std::vector<std::string>& texts) {
+  std::string json = "{\n  \"messages\": [\n";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const auto first = std::find(texts.begin(), texts.end(), texts[i]) - texts.begin();
+    std::string text;
+    for (const char c : texts[i]) {
+      if (c == '"' || c == '\\') text += '\\';
+      text += c;
+    }
+    json +=
+        "    {\"creator\": {\"name\": \"Ana P\xc3\xa9rez\", \"email\": \"ana@example.com\", "
+        "\"user_type\": \"Human\"}, \"created_date\": \"Sunday, June 2, 2024 at 9:43:22 AM UTC\", "
+        "\"text\": \"" +
+        text + "\", \"topic_id\": \"t" + std::to_string(first) +
+        "\", \"message_id\": \"k6oxHQAAAAE/t" + std::to_string(first) + "/m\"}";
+    json += i + 1 < texts.size() ? ",\n" : "\n";
+  }
+  json += "  ]\n}\n";
+  MemoryExport e;
+  e.add(kGoogleChatFile, json);
+  e.add("Takeout/Google Chat/Groups/DM k6oxHQAAAAE/group_info.json",
+        "{\"members\": [{\"name\": \"Ana P\xc3\xa9rez\", \"email\": \"ana@example.com\"}, "
+        "{\"name\": \"Sam\", \"email\": \"sam@example.com\"}]}");
+  return e;
+}
+
+const std::string kSlackFile = "general/2024-06-02.json";
+
+// A Slack channel of a workspace export; equal texts get equal ts (the id), so that they make
+// byte-identical records.
+MemoryExport slack_export(const std::vector<std::string>& texts) {
+  std::string json = "[\n";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const auto first = std::find(texts.begin(), texts.end(), texts[i]) - texts.begin();
+    std::string text;
+    for (const char c : texts[i]) {
+      if (c == '"' || c == '\\') text += '\\';
+      text += c;
+    }
+    json += "    {\"type\": \"message\", \"text\": \"" + text +
+            "\", \"user\": \"U1\", \"ts\": \"1717321402.00010" + std::to_string(first) + "\"}";
+    json += i + 1 < texts.size() ? ",\n" : "\n";
+  }
+  json += "]\n";
+  MemoryExport e;
+  e.add("users.json", "[{\"id\": \"U1\", \"name\": \"ana\", \"real_name\": \"Ana P\xc3\xa9rez\"}]");
+  e.add("channels.json", "[{\"id\": \"C1\", \"name\": \"general\", \"members\": [\"U1\"]}]");
+  e.add(kSlackFile, json);
+  return e;
+}
+
+const std::string kIMessageFile = "Messages/chat.db";
+
+// A macOS Messages database (the columns the importer reads); equal texts get equal GUIDs, so
+// that they make byte-identical records (the real table has guid UNIQUE).
+MemoryExport imessage_export(const std::vector<std::string>& texts) {
+  std::string sql =
+      "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT NOT NULL, "
+      "service TEXT NOT NULL);"
+      "CREATE TABLE chat (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL, "
+      "style INTEGER, chat_identifier TEXT, service_name TEXT, display_name TEXT);"
+      "CREATE TABLE chat_handle_join (chat_id INTEGER, handle_id INTEGER);"
+      "CREATE TABLE chat_message_join (chat_id INTEGER, message_id INTEGER);"
+      "CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT NOT NULL, "
+      "text TEXT, attributedBody BLOB, handle_id INTEGER DEFAULT 0, service TEXT, date INTEGER, "
+      "is_from_me INTEGER DEFAULT 0, associated_message_guid TEXT, "
+      "associated_message_type INTEGER DEFAULT 0);"
+      "INSERT INTO handle VALUES (1, '+351912345678', 'iMessage');"
+      "INSERT INTO chat VALUES (1, 'iMessage;-;+351912345678', 45, '+351912345678', "
+      "'iMessage', '');"
+      "INSERT INTO chat_handle_join VALUES (1, 1);";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const auto first = std::find(texts.begin(), texts.end(), texts[i]) - texts.begin();
+    std::string text;
+    for (const char c : texts[i]) text += c == '\'' ? std::string("''") : std::string(1, c);
+    const std::string row = std::to_string(i + 1);
+    sql += "INSERT INTO message (ROWID, guid, text, handle_id, service, date) VALUES (" + row +
+           ", 'C0FFEE00-0000-4000-8000-" + std::to_string(100000000000 + first) + "', '" + text +
+           "', 1, 'iMessage', 739014202000000000);"
+           "INSERT INTO chat_message_join VALUES (1, " +
+           row + ");";
+  }
+  MemoryExport e;
+  e.add(kIMessageFile, sqlite_image(sql));
+  return e;
+}
+
 std::optional<ConformanceKit> kit_for(const std::string& importer_name) {
   if (importer_name == "instagram") return ConformanceKit{instagram_export, kInstagramFile};
   if (importer_name == "messenger") return ConformanceKit{messenger_export, kMessengerFile};
   if (importer_name == "telegram") return ConformanceKit{telegram_export, kTelegramFile};
   if (importer_name == "x") return ConformanceKit{x_export, kXFile};
+  if (importer_name == "imessage") return ConformanceKit{imessage_export, kIMessageFile};
+  if (importer_name == "google_chat") return ConformanceKit{google_chat_export, kGoogleChatFile};
+  if (importer_name == "slack") return ConformanceKit{slack_export, kSlackFile};
   if (importer_name == "discord") return ConformanceKit{discord_export, kDiscordFile};
   if (importer_name == "sms") return ConformanceKit{sms_export, kSmsFile};
   if (importer_name == "signal") {
@@ -215,6 +378,14 @@ std::optional<ConformanceKit> kit_for(const std::string& importer_name) {
   }
   if (importer_name == "whatsapp") {
     ConformanceKit kit{whatsapp_export, kWhatsAppFile};
+    kit.truncation_detectable = false;
+    return kit;
+  }
+  if (importer_name == "tiktok") return ConformanceKit{tiktok_export, kTikTokFile};
+  if (importer_name == "snapchat") return ConformanceKit{snapchat_export, kSnapchatFile};
+  if (importer_name == "linkedin") {
+    // Plain text: a file cut at a line end is a shorter but valid export.
+    ConformanceKit kit{linkedin_export, kLinkedInFile};
     kit.truncation_detectable = false;
     return kit;
   }

@@ -170,7 +170,8 @@ TEST(SmsImporter, StructuralDamageIsBadInputNamingTheFile) {
   for (const std::string& bad :
        {whole.substr(0, whole.find("body=") + 9), whole.substr(0, whole.size() - 4),
         backup(sms("a") + "</mms>"), backup("<sms body=\"a<b\" />"), std::string("<"),
-        std::string("no xml at all"), backup("<sms body=noquote />"), whole + "<smses/>"}) {
+        std::string("no xml at all"), backup("<sms body= />"), backup("<sms body=<x />"),
+        whole + "<smses/>"}) {
     const std::string what = error_of(bad);
     EXPECT_EQ(what.rfind(kFile + ": offset ", 0), 0u) << what;
     EXPECT_EQ(what.find("secret"), std::string::npos) << what;
@@ -180,6 +181,23 @@ TEST(SmsImporter, StructuralDamageIsBadInputNamingTheFile) {
   std::string deep;
   for (int i = 0; i < 20; ++i) deep += "<d>";
   EXPECT_NE(error_of(backup(deep)).find("deeper than 16"), std::string::npos);
+}
+
+TEST(SmsImporter, UnquotedValuesOfOldWritersAreReadWithAWarning) {
+  // signalbackup-tools before 2022 wrote <smses count=N ...> and could repeat an attribute.
+  const std::string xml =
+      "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=2 type=\"full\">\n"
+      "<sms protocol=0 address=+1555 date=1717321402123 type=1 body=\"quoted text\" "
+      "readable_date=r contact_name=Ana/>\n" +
+      sms("second") + "</smses>\n";
+  for (const std::size_t piece : {std::size_t{1}, std::size_t{4096}}) {
+    const RecordingSink sink = run(xml, piece);
+    ASSERT_EQ(sink.messages().size(), 2u);
+    EXPECT_EQ(sink.messages()[0].message.text, "quoted text");
+    EXPECT_EQ(sink.messages()[0].message.timestamp_ms, 1717321402123);
+    EXPECT_EQ(sink.messages()[1].message.text, "second");
+    EXPECT_TRUE(has_warning(sink, "not quoted"));
+  }
 }
 
 TEST(SmsImporter, ValuesOverTheCapAreCutWithAWarning) {

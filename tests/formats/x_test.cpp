@@ -3,6 +3,7 @@
 // and as separate events), group events, header-only archives, parts, errors; and the real
 // archive of ../shared/fixtures when present. The golden cases (tests/data/x/) cover whole
 // archives field by field.
+#include "common/format_text.hpp"
 #include "dmvault/error.hpp"
 #include "formats/format_test_support.hpp"
 #include "formats/memory_export.hpp"
@@ -111,11 +112,11 @@ TEST(XFilesTest, RefusesACutOrMalformedArrayNamingFileAndByte) {
 }
 
 TEST(XFilesTest, UnescapesHtmlEntities) {
-  EXPECT_EQ(x::html_unescape("fish &amp; chips &lt;3 &gt; &quot;a&quot; it&#39;s"),
+  EXPECT_EQ(formats::unescape_html_entities("fish &amp; chips &lt;3 &gt; &quot;a&quot; it&#39;s"),
             "fish & chips <3 > \"a\" it's");
-  EXPECT_EQ(x::html_unescape("&#x1F600; &#233; &apos;"), "😀 é '");
+  EXPECT_EQ(formats::unescape_html_entities("&#x1F600; &#233; &apos;"), "😀 é '");
   // Not entities: left as written, and never unescaped twice.
-  EXPECT_EQ(x::html_unescape("AT&T &amp;amp; &#0; &#xD800; &nbsp; & &#;"),
+  EXPECT_EQ(formats::unescape_html_entities("AT&T &amp;amp; &#0; &#xD800; &nbsp; & &#;"),
             "AT&T &amp; &#0; &#xD800; &nbsp; & &#;");
 }
 

@@ -759,14 +759,61 @@ TEST_F(CatalogTest, IndexesStayConsistent) {
 
 // --- Load ------------------------------------------------------------------------------------
 
+PlainBytes copy_of(std::span<const std::uint8_t> bytes) {
+  PlainBytes copy(bytes.size());
+  std::copy(bytes.begin(), bytes.end(), copy.data());
+  return copy;
+}
+
+// Both loads, the copying one and the read-only one, check the same things.
 void expect_corrupted(std::span<const std::uint8_t> image, const std::string& fragment) {
-  try {
-    Catalog::load(image);
-    ADD_FAILURE() << "a bad image loaded";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::corrupted);
-    EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
+  for (const bool read_only : {false, true}) {
+    try {
+      if (read_only) {
+        Catalog::load_read_only(copy_of(image));
+      } else {
+        Catalog::load(image);
+      }
+      ADD_FAILURE() << "a bad image loaded" << (read_only ? " read-only" : "");
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::corrupted);
+      EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
+    }
   }
+}
+
+TEST(CatalogLoad, ReadOnlyReadsTheImageInPlaceAndRefusesWrites) {
+  Catalog catalog = Catalog::create();
+  import_run(catalog, {text_message("Ana", 1, "first words"), text_message("Me", 2, "reply")});
+  catalog.link_person("Ana", {{"", "Ana"}});
+  const PlainBytes image = catalog.serialize();
+  Catalog reader = Catalog::load_read_only(copy_of(image.span()));
+  EXPECT_EQ(reader.counts().messages, 2u);
+  ASSERT_EQ(reader.conversations().size(), 1u);
+  EXPECT_EQ(reader.people().size(), 1u);
+  EXPECT_TRUE(same_bytes(reader.serialize(), image));
+  try {
+    reader.begin_source(source_record());
+    ADD_FAILURE() << "a read-only catalog took a write";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("readonly"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(reader.counts().messages, 2u);
+}
+
+TEST(CatalogLoad, CatalogsFromBeforeThePeopleTablesLoadBothWays) {
+  PlainBytes image = Catalog::create().serialize();
+  {
+    sql::Database db = sql::Database::open(image.span());
+    db.exec("DROP TABLE person_handles; DROP TABLE people;");
+    image = db.serialize();
+  }
+  Catalog reader = Catalog::load_read_only(copy_of(image.span()));
+  EXPECT_TRUE(reader.people().empty());
+  EXPECT_TRUE(reader.sender_accounts("").empty());
+  Catalog writer = Catalog::load(image.span());
+  writer.link_person("Ana", {{"", "Ana"}});
+  EXPECT_EQ(Catalog::load_read_only(writer.serialize()).people().size(), 1u);
 }
 
 TEST(CatalogLoad, GarbageIsCorrupted) {
