@@ -1,6 +1,6 @@
-// One vault holding Instagram, Messenger, WhatsApp and Telegram imports (issue 6): each import
-// is detected as its own platform, and list, search (with platform:), show and export work over
-// all of them together. The exports are the hand-written golden cases of tests/data.
+// One vault holding an import of every platform dmvault reads: each import is detected as its
+// own platform, and list, search (with platform:), show and export work over all of them
+// together. The exports are the hand-written golden cases of tests/data.
 #include "cli/run_process.hpp"
 
 #include <gtest/gtest.h>
@@ -34,6 +34,16 @@ const std::vector<Import> kImports{
      kData / "whatsapp/android-24h-dmy/export/WhatsApp Chat with Ana P\u00e9rez.txt",
      {"--timezone", "UTC"}},
     {"telegram", kData / "telegram/single-chat/export", {}},
+    {"x", kData / "x/one-to-one/export", {}},
+    {"discord", kData / "discord/dce-guild/export", {}},
+    {"sms", kData / "sms/phone-threads/export", {"--self", "Sam"}},
+    {"signal", kData / "signal/sigtop-json/export", {"--self", "Sam"}},
+    {"imessage", kData / "imessage/ventura-direct/export", {}},
+    {"tiktok", kData / "tiktok/current/export", {}},
+    {"snapchat", kData / "snapchat/current/export", {}},
+    {"google_chat", kData / "google_chat/chat-dm-space/export", {}},
+    {"slack", kData / "slack/workspace/export", {"--self", "U0600ANA01"}},
+    {"linkedin", kData / "linkedin/basic/export", {}},
 };
 
 class MixedVault : public ::testing::Test {
@@ -65,7 +75,7 @@ class MixedVault : public ::testing::Test {
   fs::path m_dir;
 };
 
-TEST_F(MixedVault, FourPlatformsListSearchShowAndExportTogether) {
+TEST_F(MixedVault, EveryPlatformListsSearchesShowsAndExportsTogether) {
   for (const Import& import : kImports) {
     ASSERT_TRUE(fs::exists(import.export_path)) << import.export_path;
     std::vector<std::string> args{"import", vault(), import.export_path.string()};
