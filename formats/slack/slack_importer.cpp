@@ -421,9 +421,11 @@ class WorkspaceReader {
       if (const auto room = object_of(*obj, "room")) {
         const auto start = member(*room, "date_start");
         const auto end = member(*room, "date_end");
-        const auto s = start ? as_int64(*start) : std::nullopt;
-        const auto e = end ? as_int64(*end) : std::nullopt;
-        if (s && e && *e >= *s && *s > 0) m.call_duration_s = *e - *s;
+        // Plain values rather than optionals: GCC's -O2 flow analysis takes the latter for
+        // maybe-uninitialized.
+        const std::int64_t s = start ? as_int64(*start).value_or(0) : 0;
+        const std::int64_t e = end ? as_int64(*end).value_or(-1) : -1;
+        if (s > 0 && e >= s) m.call_duration_s = e - s;
       }
       if (m.text.empty()) m.text = "Huddle";
     } else if (is_system_subtype(subtype)) {
