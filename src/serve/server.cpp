@@ -220,6 +220,8 @@ class Server::Impl {
       res.set_content("forbidden: unexpected Host header\n", "text/plain; charset=utf-8");
       return httplib::Server::HandlerResponse::Handled;
     }
+    // The header by value: cookie_value() returns a view into it, which must outlive the check.
+    const std::string cookies = req.get_header_value("Cookie");
     if (req.has_param("token")) {
       if (same_secret(req.get_param_value("token"), m_token)) {
         if (req.path.starts_with("/api/")) return httplib::Server::HandlerResponse::Unhandled;
@@ -231,7 +233,7 @@ class Server::Impl {
                                          "; Path=/; HttpOnly; SameSite=Strict");
         return httplib::Server::HandlerResponse::Handled;
       }
-    } else if (const auto session = cookie_value(req.get_header_value("Cookie"), kCookieName);
+    } else if (const auto session = cookie_value(cookies, kCookieName);
                session && same_secret(*session, m_session)) {
       return httplib::Server::HandlerResponse::Unhandled;
     }

@@ -56,6 +56,8 @@ pid_t start_child(const std::vector<std::string>& argv, const ChildOptions& opti
   const std::string cwd = options.cwd.string();
   std::vector<std::string> env_strings;
   for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "PATH"}) {
+    // A variable the caller sets replaces the inherited one (getenv takes the first).
+    if (options.env.count(name) > 0) continue;
     if (const char* value = std::getenv(name)) {
       env_strings.push_back(std::string(name) + "=" + value);
     }
