@@ -115,6 +115,14 @@ class Vault {
   // Streams an object in order, at most 1 MiB per call; for media of any size.
   void read_stream(const ObjectId& id,
                    const std::function<void(std::span<const std::uint8_t>)>& sink) const;
+  // An object's pieces in order with their sizes: its chunks, or the object itself when it is
+  // one frame. Reading each piece (read()) in order yields the object, so a reader can fetch
+  // one part of a large object without decrypting the rest (the catalog is paged this way).
+  struct Piece {
+    ObjectId id;
+    std::uint64_t size = 0;
+  };
+  std::vector<Piece> pieces(const ObjectId& id) const;
   // Keyed id of bytes under this vault's key (what put() would return).
   ObjectId id_of(std::span<const std::uint8_t> bytes) const;
 

@@ -61,6 +61,7 @@
 #include "dmvault/error.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -219,6 +220,40 @@ CREATE TABLE IF NOT EXISTS person_handles (
 CREATE INDEX IF NOT EXISTS person_handles_by_person ON person_handles(person_id);
 )sql";
 
+// Per-conversation figures kept up to date by every import run (finish_source), so that listing
+// conversations and counting messages read one small table instead of walking every message's
+// index entries, which lie all over a large catalog (and a paged catalog decrypts what it walks).
+// Created on load when missing, like the people tables; a read-only catalog without it computes
+// the figures from the messages, as before.
+constexpr const char* kStatsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS conversation_stats (
+  conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id),
+  messages INTEGER NOT NULL,
+  written INTEGER NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL
+);
+)sql";
+
+// messages: every row; written: those with a sender that are not system notices (Counts);
+// first_ms/last_ms: the times of the first and last message by id (see MESSAGE IDS).
+constexpr const char* kStatsRefresh = R"sql(
+DELETE FROM conversation_stats;
+INSERT INTO conversation_stats (conversation_id, messages, written, first_ms, last_ms)
+  SELECT g.conversation_id, g.n, g.w,
+         (SELECT timestamp_ms FROM messages WHERE id = g.lo),
+         (SELECT timestamp_ms FROM messages WHERE id = g.hi)
+  FROM (SELECT conversation_id, count(*) AS n, sum(sender <> '' AND kind <> 'system') AS w,
+               min(id) AS lo, max(id) AS hi
+        FROM messages GROUP BY conversation_id) AS g;
+)sql";
+
+bool has_table(sql::Database& db, const char* name) {
+  auto q = db.query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
+  q->bind_text(1, name);
+  return q->step() && q->column_int(0) > 0;
+}
+
 // --- Message ids -----------------------------------------------------------------------------
 constexpr std::int64_t kSlotsPerMs = 4096;
 constexpr std::int64_t kEpochShiftMs = std::int64_t{1} << 41;
@@ -305,6 +340,16 @@ constexpr const char* kSummaryAll = DMVAULT_SUMMARY_SELECT " ORDER BY last_ms DE
 constexpr const char* kSummaryById = DMVAULT_SUMMARY_SELECT " WHERE c.id = ?1";
 #undef DMVAULT_SUMMARY_SELECT
 
+// The same from conversation_stats.
+#define DMVAULT_SUMMARY_FROM_STATS                                                      \
+  "SELECT c.id, c.platform, c.thread_id, c.title, c.is_group, coalesce(s.messages, 0)," \
+  " coalesce(s.first_ms, 0), coalesce(s.last_ms, 0) AS last_ms"                         \
+  " FROM conversations AS c LEFT JOIN conversation_stats AS s ON s.conversation_id = c.id"
+
+constexpr const char* kStatsSummaryAll = DMVAULT_SUMMARY_FROM_STATS " ORDER BY last_ms DESC, c.id";
+constexpr const char* kStatsSummaryById = DMVAULT_SUMMARY_FROM_STATS " WHERE c.id = ?1";
+#undef DMVAULT_SUMMARY_FROM_STATS
+
 // The words index is written one row per statement, with the row's values read from its
 // content view first: FTS5 flushes its pending terms to new segments at every statement
 // savepoint, which SQLite opens for any multi-row write (INSERT ... SELECT) in a transaction,
@@ -324,12 +369,15 @@ constexpr const char* kFtsAdd =
 
 class Catalog::Impl {
  public:
-  explicit Impl(sql::Database db) : m_db(std::move(db)) {}
+  explicit Impl(sql::Database db)
+      : m_db(std::move(db)), m_has_stats(has_table(m_db, "conversation_stats")) {}
 
   // The bytes a read-only connection reads in place (load_read_only); declared before m_db so
   // that the connection is closed first.
   PlainBytes m_image;
   sql::Database m_db;
+  // Whether conversation_stats exists (a read-only catalog from before it does without).
+  bool m_has_stats = false;
   std::int64_t m_active_source = 0;  // 0: no import run
   // Occurrences of each canonical key so far in this run (keyed by digest: a collision only
   // shifts an ordinal, which the exact comparison then tells apart).
@@ -704,7 +752,7 @@ class Catalog::Impl {
   std::optional<ConversationSummary> summary_by_id(std::int64_t id) {
     std::optional<ConversationSummary> summary;
     {
-      auto q = m_db.query(kSummaryById);
+      auto q = m_db.query(m_has_stats ? kStatsSummaryById : kSummaryById);
       q->bind_int(1, id);
       if (q->step()) summary = summary_from(*q);
     }
@@ -792,6 +840,7 @@ Catalog Catalog::create() {
   db.exec("BEGIN");
   db.exec(kSchema);
   db.exec(kPeopleSchema);
+  db.exec(kStatsSchema);
   {
     auto q = db.query("INSERT INTO meta(key, value) VALUES ('schema_version', ?1)");
     q->bind_text(1, std::to_string(kSchemaVersion));
@@ -803,21 +852,25 @@ Catalog Catalog::create() {
 
 namespace {
 
-// Opens `image` with `open` and checks that it is a catalog this dmvault reads: an SQLite
-// database that passes quick_check, with a schema version no newer than ours.
+// The 16-byte magic of an SQLite database file, NUL included.
+constexpr char kSqliteMagic[] = "SQLite format 3";
+
+// Opens an image (whose first bytes are `head` and whose size is `size`) with `open` and checks
+// that it is a catalog this dmvault reads: an SQLite database that passes quick_check (when
+// `full_check`), with a schema version no newer than ours.
 template <typename Open>
-sql::Database open_checked(std::span<const std::uint8_t> image, Open&& open) {
-  // The 16-byte magic of an SQLite database file, NUL included.
-  constexpr char kMagic[] = "SQLite format 3";
-  if (image.size() < 512 || std::memcmp(image.data(), kMagic, sizeof kMagic) != 0) {
+sql::Database open_checked(std::span<const std::uint8_t> head, std::uint64_t size, bool full_check,
+                           Open&& open) {
+  if (size < 512 || head.size() < sizeof kSqliteMagic ||
+      std::memcmp(head.data(), kSqliteMagic, sizeof kSqliteMagic) != 0) {
     damaged("it is not an SQLite database");
   }
   std::optional<sql::Database> db;
-  std::string check;
+  std::string check = "ok";
   std::string version;
   try {
-    db.emplace(open(image));
-    check = db->query_text("PRAGMA quick_check(1)");
+    db.emplace(open());
+    if (full_check) check = db->query_text("PRAGMA quick_check(1)");
   } catch (const Error& error) {
     if (error.code() != ErrorCode::corrupted) throw;
     damaged(sqlite_detail(error));
@@ -845,19 +898,9 @@ sql::Database open_checked(std::span<const std::uint8_t> image, Open&& open) {
   return std::move(*db);
 }
 
-}  // namespace
-
-Catalog Catalog::load(std::span<const std::uint8_t> image) {
-  sql::Database db = open_checked(image, [](auto bytes) { return sql::Database::open(bytes); });
-  db.exec(kPeopleSchema);
-  return Catalog(std::make_unique<Impl>(std::move(db)));
-}
-
-Catalog Catalog::load_read_only(PlainBytes image) {
-  sql::Database db =
-      open_checked(image.span(), [](auto bytes) { return sql::Database::open_read_only(bytes); });
-  // A catalog from before the people tables cannot gain them: empty ones in the connection's
-  // temporary schema (in memory) keep the queries that join them valid.
+// A catalog from before the people tables cannot gain them when it is read-only: empty ones in
+// the connection's temporary schema (in memory) keep the queries that join them valid.
+void add_temporary_people_tables(sql::Database& db) {
   if (db.query_text("SELECT count(*) FROM sqlite_master WHERE name = 'people'") == "0") {
     std::string temporary = kPeopleSchema;
     for (std::size_t at = 0; (at = temporary.find("CREATE TABLE", at)) != std::string::npos;) {
@@ -865,11 +908,54 @@ Catalog Catalog::load_read_only(PlainBytes image) {
     }
     db.exec(temporary.c_str());
   }
+}
+
+}  // namespace
+
+Catalog Catalog::load(std::span<const std::uint8_t> image) {
+  sql::Database db =
+      open_checked(image, image.size(), true, [&] { return sql::Database::open(image); });
+  db.exec(kPeopleSchema);
+  if (!has_table(db, "conversation_stats")) {
+    db.exec("BEGIN");
+    db.exec(kStatsSchema);
+    db.exec(kStatsRefresh);
+    db.exec("COMMIT");
+  }
+  return Catalog(std::make_unique<Impl>(std::move(db)));
+}
+
+Catalog Catalog::load_paged(std::shared_ptr<ImageSource> source) {
+  if (source == nullptr) throw std::logic_error("catalog: load_paged without a source");
+  std::array<std::uint8_t, sizeof kSqliteMagic> head{};
+  const std::uint64_t size = source->size();
+  if (size >= head.size()) source->read(0, head);
+  sql::Database db =
+      open_checked(head, size, false, [&] { return sql::Database::open_paged(std::move(source)); });
+  add_temporary_people_tables(db);
+  return Catalog(std::make_unique<Impl>(std::move(db)));
+}
+
+Catalog Catalog::load_read_only(PlainBytes image) {
+  sql::Database db = open_checked(image.span(), image.size(), true,
+                                  [&] { return sql::Database::open_read_only(image.span()); });
+  add_temporary_people_tables(db);
   auto impl = std::make_unique<Impl>(std::move(db));
   // The connection reads the image in place: it must live as long as the Impl, which closes
   // the connection (m_db) before it frees the image (declared first).
   impl->m_image = std::move(image);
   return Catalog(std::move(impl));
+}
+
+void Catalog::check_integrity() {
+  std::string check;
+  try {
+    check = m_impl->m_db.query_text("PRAGMA quick_check(1)");
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::corrupted) throw;
+    damaged(sqlite_detail(error));
+  }
+  if (check != "ok") damaged(check.empty() ? "the integrity check failed" : check);
 }
 
 PlainBytes Catalog::serialize() {
@@ -984,6 +1070,7 @@ void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) 
     q->bind_int(4, to_int64(totals.messages_added));
     q->bind_int(5, to_int64(totals.messages_duplicate));
     q->run();
+    impl.m_db.exec(kStatsRefresh);
   });
   try {
     impl.m_db.exec("COMMIT");
@@ -1005,12 +1092,18 @@ Counts Catalog::counts() {
   sql::Database& db = m_impl->m_db;
   Counts counts;
   {
-    auto q = db.query(
-        "SELECT (SELECT count(*) FROM conversations),"
-        " (SELECT count(*) FROM messages WHERE sender <> '' AND kind <> 'system'),"
-        " (SELECT count(*) FROM messages),"
-        " (SELECT count(*) FROM attachments),"
-        " (SELECT count(*) FROM sources)");
+    auto q =
+        db.query(m_impl->m_has_stats
+                     ? "SELECT (SELECT count(*) FROM conversations),"
+                       " (SELECT coalesce(sum(written), 0) FROM conversation_stats),"
+                       " (SELECT coalesce(sum(messages), 0) FROM conversation_stats),"
+                       " (SELECT count(*) FROM attachments),"
+                       " (SELECT count(*) FROM sources)"
+                     : "SELECT (SELECT count(*) FROM conversations),"
+                       " (SELECT count(*) FROM messages WHERE sender <> '' AND kind <> 'system'),"
+                       " (SELECT count(*) FROM messages),"
+                       " (SELECT count(*) FROM attachments),"
+                       " (SELECT count(*) FROM sources)");
     if (!q->step()) damaged("the counts could not be read");
     counts.conversations = to_uint64(q->column_int(0));
     counts.messages = to_uint64(q->column_int(1));
@@ -1073,7 +1166,7 @@ std::vector<ConversationSummary> Catalog::conversations() {
   Impl& impl = *m_impl;
   std::vector<ConversationSummary> out;
   {
-    auto q = impl.m_db.query(kSummaryAll);
+    auto q = impl.m_db.query(impl.m_has_stats ? kStatsSummaryAll : kSummaryAll);
     while (q->step()) out.push_back(impl.summary_from(*q));
   }
   for (ConversationSummary& summary : out) impl.fill_participants(summary);

@@ -1,12 +1,15 @@
 // The catalog: the decrypted index of a vault, an SQLite database that lives only in memory.
-// It is sealed into the vault at each commit (serialize -> zstd -> frames) and loaded back with
-// sqlite3_deserialize: opening a vault reads it, it never re-indexes, and it never touches a
-// file (no journal, temp_store=MEMORY, no ATTACH). It is derived data: everything in it can be
-// rebuilt from the stored export files.
+// It is sealed into the vault at each commit (serialize -> zstd -> 1 MiB chunk frames). An import
+// loads it whole (sqlite3_deserialize) to change it; the commands that only read it open it
+// paged: SQLite asks for pages, the chunks holding them are decrypted then and kept, so a search
+// in a catalog of a million messages decrypts a few megabytes of it. Either way it never
+// re-indexes and never touches a file (no journal, temp_store=MEMORY, no ATTACH). It is derived
+// data: everything in it can be rebuilt from the stored export files.
 //
 // Only src/catalog includes <sqlite3.h>. Not thread-safe.
 #pragma once
 
+#include "catalog/image_source.hpp"
 #include "dmvault/model.hpp"
 #include "dmvault/secret.hpp"
 #include "dmvault/vault.hpp"
@@ -115,6 +118,12 @@ struct SearchRequest {
   };
   std::string where = "1";
   std::vector<Param> params;
+  // When every hit must match one word-index term (the query is that term, or an AND with it at
+  // the top): the number of its parameter (its messages_fts MATCH expression), and `where`
+  // without that term. Search then walks the term's postings newest (or oldest) first and stops
+  // at the limit, instead of collecting every match of a common word first. 0: no such term.
+  int driver_param = 0;
+  std::string driven_where;
   // An FTS5 expression (messages_fts) over the query's positive words: ranks (bm25) and makes
   // the snippets. Empty when the query has none.
   std::string rank_match;
@@ -174,6 +183,11 @@ class Catalog {
   // The same checks, for reading only: SQLite reads `image` in place instead of a copy (half
   // the memory, and no second pass over a large catalog). Writes fail with Error(io).
   static Catalog load_read_only(PlainBytes image);
+  // For reading only, without loading the image: SQLite reads the pages a query needs from
+  // `source` (the vault's catalog chunks, decrypted on demand), so opening costs a few pages
+  // whatever the catalog's size. The checks of load() except quick_check, which would read
+  // every page: the source authenticates every part it reads, and verify checks the whole.
+  static Catalog load_paged(std::shared_ptr<ImageSource> source);
 
   Catalog(Catalog&&) noexcept;
   Catalog& operator=(Catalog&&) noexcept;
@@ -181,6 +195,9 @@ class Catalog {
 
   // The whole database as bytes (wiped when released).
   PlainBytes serialize();
+  // Reads every page and checks the database's structure (SQLite's quick_check): verify runs it,
+  // since load_paged does not. Error(corrupted) naming the first problem.
+  void check_integrity();
 
   // --- One import run: begin_source ... finish_source, all in one transaction --------------
   // abort_source() (or destroying the catalog) undoes everything since begin_source. After an

@@ -32,6 +32,21 @@ void fold_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
   sqlite3_result_text64(context, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+// "?N", SQL's numbered parameter N. (Built by appending: GCC 12 at -O2 warns, falsely, about
+// `literal + std::string&&` concatenations.)
+std::string parameter(std::size_t number) {
+  std::string out = "?";
+  out += std::to_string(number);
+  return out;
+}
+
+std::string parenthesised(const std::string& condition) {
+  std::string out = "(";
+  out += condition;
+  out += ')';
+  return out;
+}
+
 // The request with its --regex pattern as one more condition, checked last: SQLite evaluates
 // the cheap indexed terms first, so the pattern runs only over their candidates. The pattern is
 // compiled here first so that a mistake in it is reported with its position.
@@ -40,10 +55,17 @@ SearchRequest with_regex(const SearchRequest& request) {
   (void)Regex::compile(request.regex);
   SearchRequest out = request;
   out.params.push_back({false, 0, request.regex});
-  const std::string pattern = "?" + std::to_string(out.params.size());
+  const std::string pattern = parameter(out.params.size());
   // The text people wrote: the message's and a shared post's caption and link.
-  out.where = "(" + request.where + ") AND (dm_regexp(" + pattern + ", m.text) OR dm_regexp(" +
-              pattern + ", m.share_text) OR dm_regexp(" + pattern + ", m.share_link))";
+  std::string condition = " AND (dm_regexp(";
+  condition += pattern;
+  condition += ", m.text) OR dm_regexp(";
+  condition += pattern;
+  condition += ", m.share_text) OR dm_regexp(";
+  condition += pattern;
+  condition += ", m.share_link))";
+  out.where = parenthesised(request.where) + condition;
+  if (out.driver_param != 0) out.driven_where = parenthesised(request.driven_where) + condition;
   return out;
 }
 
@@ -214,23 +236,41 @@ std::vector<SearchHit> Catalog::search(const SearchRequest& original) {
   const std::optional<Regex> regex =
       original.regex.empty() ? std::nullopt : std::optional<Regex>(Regex::compile(original.regex));
   const bool rank = request.sort == SearchRequest::Sort::relevance && !request.rank_match.empty();
-  const std::string rank_param = "?" + std::to_string(request.params.size() + 1);
-  const std::string limit_param = "?" + std::to_string(request.params.size() + (rank ? 2 : 1));
+  const std::string rank_param = parameter(request.params.size() + 1);
+  const std::string limit_param = parameter(request.params.size() + (rank ? 2 : 1));
+  const bool driven = request.driver_param != 0 && !rank;
   std::string sql =
-      "SELECT m.id FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id";
-  if (rank) {
-    sql +=
-        " LEFT JOIN (SELECT rowid AS id, bm25(messages_fts) AS score FROM messages_fts"
-        " WHERE messages_fts MATCH " +
-        rank_param + ") AS f ON f.id = m.id";
-  }
-  sql += " WHERE " + request.where + " ORDER BY ";
-  if (rank) {
-    sql += "coalesce(f.score, 0), m.id DESC";  // bm25: lower is better
+      driven ? "SELECT m.id FROM messages_fts CROSS JOIN messages AS m ON m.id ="
+               " messages_fts.rowid JOIN conversations AS c ON c.id = m.conversation_id"
+             : "SELECT m.id FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id";
+  if (driven) {
+    // The driving term's postings in id order (FTS5 walks them either way and consumes the
+    // ORDER BY), each joined to its message: the first `limit` that pass the rest are the answer.
+    sql += " WHERE messages_fts MATCH ";
+    sql += parameter(static_cast<std::size_t>(request.driver_param));
+    sql += " AND ";
+    sql += request.driven_where;
+    sql += " ORDER BY messages_fts.rowid";
+    if (request.sort != SearchRequest::Sort::oldest) sql += " DESC";
   } else {
-    sql += request.sort == SearchRequest::Sort::oldest ? "m.id" : "m.id DESC";
+    if (rank) {
+      sql +=
+          " LEFT JOIN (SELECT rowid AS id, bm25(messages_fts) AS score FROM messages_fts"
+          " WHERE messages_fts MATCH ";
+      sql += rank_param;
+      sql += ") AS f ON f.id = m.id";
+    }
+    sql += " WHERE ";
+    sql += request.where;
+    sql += " ORDER BY ";
+    if (rank) {
+      sql += "coalesce(f.score, 0), m.id DESC";  // bm25: lower is better
+    } else {
+      sql += request.sort == SearchRequest::Sort::oldest ? "m.id" : "m.id DESC";
+    }
   }
-  sql += " LIMIT " + limit_param;
+  sql += " LIMIT ";
+  sql += limit_param;
 
   std::vector<std::int64_t> ids;
   {
@@ -262,6 +302,13 @@ std::uint64_t Catalog::count_matches(const SearchRequest& original) {
   sql::Database& db = database_of(*m_impl);
   register_search_functions(db);
   const SearchRequest request = with_regex(original);
+  if (request.driver_param != 0 && request.driven_where == "(1)") {
+    // Nothing but the term: its postings are the answer, without reading a message (every
+    // row of the word index is a message of a conversation).
+    auto q = db.query("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?1");
+    q->bind_text(1, request.params.at(static_cast<std::size_t>(request.driver_param) - 1).text);
+    return q->step() ? to_count(q->column_int(0)) : 0;
+  }
   const std::string sql =
       "SELECT count(*) FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id"
       " WHERE " +

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
+#include <optional>
 #include <string.h>  // explicit_bzero
 #include <utility>
 
@@ -139,6 +141,117 @@ sqlite3_vfs nofile_vfs = {2,
                           nullptr,
                           nullptr};
 
+// --- The paged VFS -------------------------------------------------------------------------
+// The main file of a paged connection is an catalog::ImageSource: read-only, immutable (no locks,
+// no journal, no change counter to watch), answered from the source page by page. Any other file
+// (journal, temporary, spill) is refused like on the no-file VFS. Which source a new connection
+// reads is handed over in a thread-local slot for the length of sqlite3_open_v2, which opens the
+// main file before it returns.
+constexpr const char* kPagedVfsName = "dmvault-paged";
+thread_local catalog::ImageSource* t_opening_source = nullptr;
+
+struct PagedFile {
+  sqlite3_file base;
+  catalog::ImageSource* source;
+  // The Error a read threw, rethrown by fail() in place of SQLite's generic I/O error.
+  std::optional<Error>* pending;
+};
+
+int paged_close(sqlite3_file* file) {
+  auto* paged = reinterpret_cast<PagedFile*>(file);
+  delete paged->pending;
+  paged->pending = nullptr;
+  return SQLITE_OK;
+}
+
+int paged_read(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 offset) {
+  auto* paged = reinterpret_cast<PagedFile*>(file);
+  auto* out = static_cast<std::uint8_t*>(buffer);
+  const std::uint64_t size = paged->source->size();
+  if (amount < 0 || offset < 0) return SQLITE_IOERR_READ;
+  const auto begin = static_cast<std::uint64_t>(offset);
+  const auto wanted = static_cast<std::uint64_t>(amount);
+  const std::uint64_t available = begin >= size ? 0 : std::min(wanted, size - begin);
+  try {
+    if (available > 0) paged->source->read(begin, {out, static_cast<std::size_t>(available)});
+  } catch (const Error& error) {
+    *paged->pending = error;
+    return SQLITE_IOERR_READ;
+  } catch (const std::bad_alloc&) {
+    return SQLITE_IOERR_NOMEM;
+  }
+  if (available < wanted) {
+    // SQLite requires the missing part zeroed on a short read.
+    std::memset(out + available, 0, static_cast<std::size_t>(wanted - available));
+    return SQLITE_IOERR_SHORT_READ;
+  }
+  return SQLITE_OK;
+}
+
+int paged_write(sqlite3_file*, const void*, int, sqlite3_int64) { return SQLITE_READONLY; }
+int paged_truncate(sqlite3_file*, sqlite3_int64) { return SQLITE_READONLY; }
+int paged_sync(sqlite3_file*, int) { return SQLITE_OK; }
+int paged_file_size(sqlite3_file* file, sqlite3_int64* size) {
+  *size = static_cast<sqlite3_int64>(reinterpret_cast<PagedFile*>(file)->source->size());
+  return SQLITE_OK;
+}
+int paged_lock(sqlite3_file*, int) { return SQLITE_OK; }
+int paged_check_reserved_lock(sqlite3_file*, int* reserved) {
+  *reserved = 0;
+  return SQLITE_OK;
+}
+int paged_file_control(sqlite3_file*, int, void*) { return SQLITE_NOTFOUND; }
+int paged_sector_size(sqlite3_file*) { return 4096; }
+int paged_device_characteristics(sqlite3_file*) { return SQLITE_IOCAP_IMMUTABLE; }
+
+const sqlite3_io_methods paged_methods = {1,
+                                          paged_close,
+                                          paged_read,
+                                          paged_write,
+                                          paged_truncate,
+                                          paged_sync,
+                                          paged_file_size,
+                                          paged_lock,
+                                          paged_lock,
+                                          paged_check_reserved_lock,
+                                          paged_file_control,
+                                          paged_sector_size,
+                                          paged_device_characteristics,
+                                          nullptr,
+                                          nullptr,
+                                          nullptr,
+                                          nullptr,
+                                          nullptr,
+                                          nullptr};
+
+int paged_open(sqlite3_vfs*, sqlite3_filename, sqlite3_file* file, int flags, int* out_flags) {
+  file->pMethods = nullptr;
+  if ((flags & SQLITE_OPEN_MAIN_DB) == 0 || t_opening_source == nullptr) return SQLITE_CANTOPEN;
+  auto* paged = reinterpret_cast<PagedFile*>(file);
+  paged->pending = new (std::nothrow) std::optional<Error>();
+  if (paged->pending == nullptr) return SQLITE_NOMEM;
+  paged->source = std::exchange(t_opening_source, nullptr);
+  paged->base.pMethods = &paged_methods;
+  if (out_flags != nullptr) *out_flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB;
+  return SQLITE_OK;
+}
+
+// The no-file VFS with its own xOpen and file size (set up in initialize_once).
+sqlite3_vfs paged_vfs;
+
+// The Error a paged read stored for `db`'s main file, taken (empty for any other connection).
+std::optional<Error> take_paged_error(sqlite3* db) {
+  if (db == nullptr) return std::nullopt;
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+      file == nullptr || file->pMethods != &paged_methods) {
+    return std::nullopt;
+  }
+  auto* paged = reinterpret_cast<PagedFile*>(file);
+  if (paged->pending == nullptr) return std::nullopt;
+  return std::exchange(*paged->pending, std::nullopt);
+}
+
 bool g_zeroing = false;
 int g_init_rc = SQLITE_OK;
 
@@ -154,7 +267,12 @@ void initialize_once() {
     return;
   }
   nofile_vfs.pAppData = base;
+  paged_vfs = nofile_vfs;
+  paged_vfs.szOsFile = sizeof(PagedFile);
+  paged_vfs.zName = kPagedVfsName;
+  paged_vfs.xOpen = paged_open;
   g_init_rc = sqlite3_vfs_register(&nofile_vfs, 0);
+  if (g_init_rc == SQLITE_OK) g_init_rc = sqlite3_vfs_register(&paged_vfs, 0);
 }
 
 bool is_io_failure(int rc) {
@@ -209,6 +327,7 @@ bool initialize() {
 }
 
 void fail(sqlite3* db, int rc, std::string_view what) {
+  if (std::optional<Error> cause = take_paged_error(db)) throw std::move(*cause);
   std::string message = "catalog: ";
   message += what;
   message += ": ";
@@ -337,6 +456,32 @@ Database Database::open_read_only(std::span<const std::uint8_t> image) {
   return db;
 }
 
+Database Database::open_paged(std::shared_ptr<catalog::ImageSource> source) {
+  initialize();
+  if (source == nullptr || source->size() == 0) {
+    throw Error(ErrorCode::corrupted, "catalog is damaged: it is empty");
+  }
+  sqlite3* handle = nullptr;
+  const int flags =
+      SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  t_opening_source = source.get();
+  const int rc = sqlite3_open_v2("file:catalog?immutable=1", &handle, flags, kPagedVfsName);
+  t_opening_source = nullptr;
+  Database db(handle);
+  db.m_source = std::move(source);
+  if (rc != SQLITE_OK) {
+    if (std::optional<Error> cause = take_paged_error(handle)) throw std::move(*cause);
+    std::string message = "catalog: cannot open the catalog: ";
+    message += handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
+    throw Error(is_io_failure(rc) ? ErrorCode::io : ErrorCode::corrupted, std::move(message));
+  }
+  harden_connection(handle);
+  db.apply_memory_settings();
+  // Pages come from the source's decrypted chunks; SQLite keeps the hot ones parsed (32 MiB).
+  db.exec("PRAGMA cache_size=-32768");
+  return db;
+}
+
 Database Database::open(std::optional<std::span<const std::uint8_t>> image) {
   initialize();
   sqlite3* handle = nullptr;
@@ -379,13 +524,16 @@ void Database::apply_memory_settings() {
 }
 
 Database::Database(Database&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_cache(std::move(other.m_cache)) {
+    : m_source(std::move(other.m_source)),
+      m_db(std::exchange(other.m_db, nullptr)),
+      m_cache(std::move(other.m_cache)) {
   other.m_cache.clear();
 }
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
     close();
+    m_source = std::move(other.m_source);
     m_db = std::exchange(other.m_db, nullptr);
     m_cache = std::move(other.m_cache);
     other.m_cache.clear();
@@ -399,6 +547,7 @@ void Database::close() noexcept {
   m_cache.clear();  // statements first: they belong to the connection
   if (m_db != nullptr) sqlite3_close_v2(m_db);
   m_db = nullptr;
+  m_source.reset();
 }
 
 void Database::exec(const char* sql) {

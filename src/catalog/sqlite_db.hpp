@@ -24,6 +24,7 @@
 // but never a bound value, so it never contains message text.
 #pragma once
 
+#include "catalog/image_source.hpp"
 #include "dmvault/secret.hpp"
 
 #include <cstdint>
@@ -102,6 +103,11 @@ class Database {
   // Database and stay unchanged. Loading a large catalog this way costs no second buffer (for a
   // million messages, the copy alone took seconds of page faults).
   static Database open_read_only(std::span<const std::uint8_t> image);
+  // A read-only database whose pages are read from `source` only when a query needs them, so
+  // opening costs nothing whatever the image's size (the "dmvault-paged" VFS: an immutable main
+  // file over the source; every other file is refused, as on the no-file VFS). An Error thrown
+  // by the source comes out of the query that needed the page.
+  static Database open_paged(std::shared_ptr<catalog::ImageSource> source);
 
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;
@@ -130,6 +136,8 @@ class Database {
   void apply_memory_settings();
   void close() noexcept;
 
+  // The image a paged connection reads; declared first so the connection closes before it goes.
+  std::shared_ptr<catalog::ImageSource> m_source;
   sqlite3* m_db = nullptr;
   std::unordered_map<std::string_view, std::unique_ptr<Statement>> m_cache;
 };

@@ -334,8 +334,12 @@ void Job::write_text(const std::string& safe_path,
 
 catalog::SearchRequest request_for(const Selection& selection, std::int64_t conversation_id) {
   catalog::SearchRequest request = selection.request;
-  request.where = "(" + request.where + ") AND m.conversation_id = ?" +
-                  std::to_string(request.params.size() + 1);
+  const std::string in_conversation =
+      " AND m.conversation_id = ?" + std::to_string(request.params.size() + 1);
+  request.where = "(" + request.where + ")" + in_conversation;
+  if (request.driver_param != 0) {
+    request.driven_where = "(" + request.driven_where + ")" + in_conversation;
+  }
   request.params.push_back({.is_int = true, .number = conversation_id, .text = {}});
   request.sort = catalog::SearchRequest::Sort::oldest;
   request.limit = 0;

@@ -8,8 +8,9 @@ namespace dmvault::import {
 
 inline constexpr const char* kCatalogRoot = "catalog";
 
-// The vault's catalog, or a new empty one when nothing was imported yet, to read (the image is
-// read in place, not copied).
+// The vault's catalog, or a new empty one when nothing was imported yet, to read: paged, so
+// only the parts of the catalog that queries need are ever decrypted. `vault` must outlive the
+// catalog (and stay where it is: the catalog reads from it).
 catalog::Catalog load_catalog(const Vault& vault);
 // The same, for a command that changes the catalog and stores it back (import, people link).
 catalog::Catalog load_catalog_for_update(const Vault& vault);

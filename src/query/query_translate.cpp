@@ -62,8 +62,11 @@ std::int64_t to_ms(const DateSpec& date, bool utc, bool next_period) {
 
 class Translator {
  public:
-  Translator(catalog::SearchRequest& request, const TranslateOptions& options)
-      : m_request(request), m_options(options) {}
+  Translator(catalog::SearchRequest& request, const TranslateOptions& options, const Node* driver)
+      : m_request(request), m_options(options), m_driver(driver) {}
+
+  // The driver's condition as it appears in the translated WHERE ("" when there is none).
+  const std::string& driver_condition() const { return m_driver_condition; }
 
   std::string condition(const Node& node, bool negated) {
     switch (node.kind) {
@@ -89,13 +92,20 @@ class Translator {
   }
 
  private:
+  // "?N" for the parameter just added. (Appended rather than `"?" + std::to_string(...)`,
+  // which GCC 12 at -O2 falsely reports as an overlapping copy.)
+  std::string last_param() const {
+    std::string out = "?";
+    out += std::to_string(m_request.params.size());
+    return out;
+  }
   std::string text_param(std::string value) {
     m_request.params.push_back({false, 0, std::move(value)});
-    return "?" + std::to_string(m_request.params.size());
+    return last_param();
   }
   std::string int_param(std::int64_t value) {
     m_request.params.push_back({true, value, {}});
-    return "?" + std::to_string(m_request.params.size());
+    return last_param();
   }
 
   std::string text_condition(const Node& node, bool negated) {
@@ -115,8 +125,14 @@ class Translator {
       if (!m_request.rank_match.empty()) m_request.rank_match += " OR ";
       m_request.rank_match += match;
     }
-    return "(m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH " +
-           text_param(match) + "))";
+    const std::string param = text_param(match);
+    std::string condition =
+        "(m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH " + param + "))";
+    if (&node == m_driver && !negated) {
+      m_request.driver_param = static_cast<int>(m_request.params.size());
+      m_driver_condition = condition;
+    }
+    return condition;
   }
 
   // The account (`id_column`, `name_column` on `platform_column`) is one of the handles linked
@@ -194,7 +210,26 @@ class Translator {
 
   catalog::SearchRequest& m_request;
   const TranslateOptions& m_options;
+  const Node* m_driver;
+  std::string m_driver_condition;
 };
+
+bool is_word_index_term(const Node& node) {
+  return (node.kind == Node::Kind::word || node.kind == Node::Kind::phrase ||
+          node.kind == Node::Kind::prefix) &&
+         !needs_substring_search(node.text);
+}
+
+// The term every hit must match, if the query has one: the query itself, or the first word-index
+// term of a top-level AND.
+const Node* driving_term(const Node& query) {
+  if (is_word_index_term(query)) return &query;
+  if (query.kind != Node::Kind::all_of) return nullptr;
+  for (const Node& child : query.children) {
+    if (is_word_index_term(child)) return &child;
+  }
+  return nullptr;
+}
 
 char32_t next_code_point(std::string_view text, std::size_t& i) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
@@ -245,8 +280,14 @@ bool needs_substring_search(std::string_view text) {
 
 catalog::SearchRequest translate(const Node& query, const TranslateOptions& options) {
   catalog::SearchRequest request;
-  Translator translator(request, options);
+  Translator translator(request, options, driving_term(query));
   request.where = translator.condition(query, false);
+  if (request.driver_param != 0) {
+    // The driver's condition holds its own parameter number, so it occurs once.
+    request.driven_where = request.where;
+    const std::string& condition = translator.driver_condition();
+    request.driven_where.replace(request.driven_where.find(condition), condition.size(), "(1)");
+  }
   return request;
 }
 

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <string.h>  // explicit_bzero
 
 namespace dmvault {
 
@@ -53,6 +54,11 @@ class Vault::Impl {
   std::map<std::string, ObjectId> staged_roots;
   std::uint64_t append_pos = 0;
   bool dead = false;
+  // The chunk buffer of streaming writers, kept between them: an import streams thousands of
+  // small files, and a fresh 1 MiB buffer for each (zeroed, faulted in, wiped) cost more than
+  // sealing them. A writer borrows it while no other writer holds it.
+  PlainBytes writer_buffer;
+  bool writer_buffer_lent = false;
 
   ~Impl() {
     // An unfinished write (an exception unwound past the caller) leaves the file exactly as it
@@ -154,6 +160,32 @@ class Vault::Impl {
       if (piece.size() != chunk_size) damaged(*chunk, chunk_id, "chunk size differs");
       sink(piece.span());
     }
+  }
+
+  std::vector<Piece> pieces(const ObjectId& id) const {
+    const IndexEntry* entry = find(id);
+    if (entry == nullptr) {
+      throw Error(ErrorCode::corrupted,
+                  storage->describe() + ": object " + short_id(id) + " is missing",
+                  "run 'dmvault verify' to list everything that is affected");
+    }
+    if (entry->kind == ObjectKind::blob) return {{id, entry->size}};
+    const PlainBytes content = open_entry(id, *entry);
+    const auto manifest = decode_manifest(content.span());
+    if (!manifest || manifest->total_size != entry->size) {
+      damaged(*entry, id, "the chunk list is malformed");
+    }
+    std::vector<Piece> out;
+    out.reserve(manifest->chunks.size());
+    for (const auto& [chunk_id, chunk_size] : manifest->chunks) {
+      const IndexEntry* chunk = find(chunk_id);
+      if (chunk == nullptr || chunk->kind != ObjectKind::blob) {
+        damaged(*entry, id, "chunk " + short_id(chunk_id) + " is missing");
+      }
+      if (chunk->size != chunk_size) damaged(*chunk, chunk_id, "chunk size differs");
+      out.push_back({chunk_id, chunk_size});
+    }
+    return out;
   }
 
   void append(const ObjectId& id, ObjectKind kind, std::span<const std::uint8_t> content,
@@ -294,8 +326,20 @@ namespace {
 
 class ChunkingWriter final : public Vault::Writer {
  public:
-  explicit ChunkingWriter(Vault::Impl& impl)
-      : m_impl(impl), m_hasher(impl.keys().id()), m_buffer(kChunkSize) {}
+  explicit ChunkingWriter(Vault::Impl& impl) : m_impl(impl), m_hasher(impl.keys().id()) {
+    if (!impl.writer_buffer_lent) {
+      if (impl.writer_buffer.size() != kChunkSize) impl.writer_buffer = PlainBytes(kChunkSize);
+      impl.writer_buffer_lent = true;
+      m_borrowed = true;
+      m_buffer = &impl.writer_buffer;
+    } else {
+      m_own_buffer = PlainBytes(kChunkSize);
+      m_buffer = &m_own_buffer;
+    }
+  }
+  ChunkingWriter(const ChunkingWriter&) = delete;
+  ChunkingWriter& operator=(const ChunkingWriter&) = delete;
+  ~ChunkingWriter() override { release_buffer(); }
 
   void write(std::span<const std::uint8_t> bytes) override {
     m_impl.require_write();
@@ -306,8 +350,9 @@ class ChunkingWriter final : public Vault::Writer {
       // exactly 1 MiB stays one blob with the id of its bytes.
       if (m_filled == kChunkSize) flush_chunk();
       const std::size_t n = std::min(bytes.size(), kChunkSize - m_filled);
-      std::memcpy(m_buffer.data() + m_filled, bytes.data(), n);
+      std::memcpy(m_buffer->data() + m_filled, bytes.data(), n);
       m_filled += n;
+      m_high_water = std::max(m_high_water, m_filled);
       bytes = bytes.subspan(n);
     }
   }
@@ -315,8 +360,8 @@ class ChunkingWriter final : public Vault::Writer {
   ObjectId finish() override {
     m_impl.require_write();
     if (m_manifest.chunks.empty()) {
-      const ObjectId id = m_impl.put_blob(m_buffer.span().first(m_filled));
-      m_buffer.wipe();
+      const ObjectId id = m_impl.put_blob(m_buffer->span().first(m_filled));
+      release_buffer();
       return id;
     }
     flush_chunk();
@@ -326,13 +371,25 @@ class ChunkingWriter final : public Vault::Writer {
       const auto encoded = encode_manifest(m_manifest);
       m_impl.append(id, ObjectKind::manifest, encoded, m_total);
     }
-    m_buffer.wipe();
+    release_buffer();
     return id;
   }
 
  private:
+  // Wipes what was written into the buffer (only that: the rest is still zero or was wiped by
+  // the previous writer) and gives a borrowed buffer back.
+  void release_buffer() noexcept {
+    if (m_buffer == nullptr) return;
+    explicit_bzero(m_buffer->data(), m_high_water);
+    m_high_water = 0;
+    m_filled = 0;
+    if (m_borrowed) m_impl.writer_buffer_lent = false;
+    m_own_buffer.wipe();
+    m_buffer = nullptr;
+  }
+
   void flush_chunk() {
-    const auto chunk = m_buffer.span().first(m_filled);
+    const auto chunk = m_buffer->span().first(m_filled);
     const ObjectId id = m_impl.put_blob(chunk);
     m_manifest.chunks.emplace_back(id, static_cast<std::uint32_t>(m_filled));
     m_filled = 0;
@@ -340,8 +397,11 @@ class ChunkingWriter final : public Vault::Writer {
 
   Vault::Impl& m_impl;
   crypto::KeyedHasher m_hasher;
-  PlainBytes m_buffer;
+  PlainBytes m_own_buffer;
+  PlainBytes* m_buffer = nullptr;  // the Impl's or m_own_buffer; null once released
+  bool m_borrowed = false;
   std::size_t m_filled = 0;
+  std::size_t m_high_water = 0;
   std::uint64_t m_total = 0;
   Manifest m_manifest;
 };
@@ -483,6 +543,8 @@ PlainBytes Vault::read(const ObjectId& id) const {
   });
   return out;
 }
+
+std::vector<Vault::Piece> Vault::pieces(const ObjectId& id) const { return m_impl->pieces(id); }
 
 void Vault::read_stream(const ObjectId& id,
                         const std::function<void(std::span<const std::uint8_t>)>& sink) const {

@@ -1,6 +1,8 @@
 // dmvault end to end: the real binary, as a script would run it (no terminal, stdin /dev/null,
 // only the environment a test sets). Every test uses --kdf interactive to stay fast.
+#include "catalog/catalog.hpp"
 #include "dmvault/storage.hpp"
+#include "dmvault/vault.hpp"
 #include "run_process.hpp"
 
 #include <gtest/gtest.h>
@@ -478,6 +480,48 @@ TEST_F(CliTest, VerifyReportsDamageWithExitStatus4) {
   ASSERT_EQ(parser.parse(json.out).get(doc), simdjson::SUCCESS) << json.out;
   EXPECT_FALSE(doc["ok"].get_bool().value());
   EXPECT_GT(doc["damage"].get_array().value().size(), 0U);
+}
+
+TEST_F(CliTest, VerifyChecksTheCatalogsDatabaseToo) {
+  // Reading commands open the catalog page by page and skip SQLite's full check, so verify
+  // runs it: a catalog sealed with a broken page (a bug, or damage before sealing: every frame
+  // still authenticates) is reported as damage, exit 4.
+  ASSERT_EQ(init("pw").status, 0);
+  {
+    catalog::Catalog catalog = catalog::Catalog::create();
+    const std::int64_t source = catalog.begin_source({0, "instagram", "t", 1, "test", 0, 0, 0, 0});
+    Conversation conversation;
+    conversation.platform = "instagram";
+    conversation.thread_id = "t";
+    catalog.add_conversation(source, conversation);
+    for (int i = 0; i < 300; ++i) {
+      Message message;
+      message.sender = "Sam";
+      message.timestamp_ms = 1'000'000 + i;
+      message.text = "message number " + std::to_string(i) + std::string(200, 'x');
+      message.raw = "{}";
+      catalog.add_message(source, "instagram", "t", message, {});
+    }
+    catalog.finish_source(source, {});
+    PlainBytes image = catalog.serialize();
+    // The last page's b-tree page type becomes one SQLite does not know.
+    image.data()[image.size() - 4096] = 0x7f;
+    const std::string pw = "pw";
+    Credential credential{Credential::Kind::passphrase,
+                          normalize_passphrase(std::span(
+                              reinterpret_cast<const std::uint8_t*>(pw.data()), pw.size()))};
+    Vault::OpenOptions options;
+    options.mode = Vault::Mode::write;
+    Vault vault = Vault::open(m_vault, credential, options);
+    vault.set_root("catalog", vault.put(image.span()));
+    vault.commit();
+  }
+  const ProcessResult verified =
+      run_dmvault({"verify", m_vault, "--passphrase-file", secret_file("pw", "pw")});
+  EXPECT_EQ(verified.status, 4) << verified.out << verified.err;
+  EXPECT_NE(verified.err.find(m_vault + ": catalog is damaged: "), std::string::npos)
+      << verified.err;
+  EXPECT_NE(verified.out.find(": damaged: "), std::string::npos) << verified.out;
 }
 
 TEST_F(CliTest, AVaultInUseIsBusy) {

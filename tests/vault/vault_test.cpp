@@ -72,6 +72,36 @@ TEST(Vault, SmallAndLargeObjectsRoundTripAcrossCommits) {
   EXPECT_EQ(pieces, 4u);
 }
 
+TEST(Vault, PiecesReadOneByOneMakeTheObject) {
+  MemoryVault mv;
+  const auto small = pseudo_random_bytes(1000, 4);
+  const auto large = pseudo_random_bytes(2 * vault::kChunkSize + 5, 5);
+  Vault v = mv.open(Vault::Mode::write);
+  const ObjectId a = v.put(small);
+  const ObjectId b = v.put(large);
+  v.commit();
+
+  const auto one = v.pieces(a);
+  ASSERT_EQ(one.size(), 1u);  // a one-frame object is its own piece
+  EXPECT_EQ(one[0].id, a);
+  EXPECT_EQ(one[0].size, small.size());
+
+  const auto three = v.pieces(b);
+  ASSERT_EQ(three.size(), 3u);
+  std::vector<std::uint8_t> joined;
+  for (const Vault::Piece& piece : three) {
+    const PlainBytes bytes = v.read(piece.id);
+    EXPECT_EQ(bytes.size(), piece.size);
+    joined.insert(joined.end(), bytes.data(), bytes.data() + bytes.size());
+  }
+  EXPECT_EQ(joined, large);
+  EXPECT_EQ(three.back().size, 5u);
+
+  ObjectId missing = a;
+  missing[0] ^= 1;
+  EXPECT_THROW((void)v.pieces(missing), Error);
+}
+
 TEST(Vault, StreamingWriterMatchesPut) {
   MemoryVault mv;
   const auto data = pseudo_random_bytes(2 * vault::kChunkSize + 7, 3);

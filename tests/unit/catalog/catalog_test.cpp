@@ -816,6 +816,53 @@ TEST(CatalogLoad, CatalogsFromBeforeThePeopleTablesLoadBothWays) {
   EXPECT_EQ(Catalog::load_read_only(writer.serialize()).people().size(), 1u);
 }
 
+struct SummaryRow {
+  std::string title;
+  std::uint64_t messages;
+  std::int64_t first_ms;
+  std::int64_t last_ms;
+  bool operator==(const SummaryRow&) const = default;
+};
+
+std::vector<SummaryRow> summary_rows(Catalog& catalog) {
+  std::vector<SummaryRow> out;
+  for (const ConversationSummary& c : catalog.conversations()) {
+    out.push_back({c.title, c.messages, c.first_ms, c.last_ms});
+  }
+  return out;
+}
+
+TEST(CatalogLoad, ConversationFiguresAreKeptByEveryRunAndRebuiltForOldCatalogs) {
+  Catalog catalog = Catalog::create();
+  import_run(catalog, {text_message("Ana", 3'000, "a"), text_message("Me", 1'000, "b")}, "t1",
+             "One");
+  import_run(catalog, {text_message("Bo", 7'000, "c")}, "t2", "Two");
+  Message notice = text_message("", 2'000, "Ana named the group");
+  notice.kind = MessageKind::system;
+  import_run(catalog, {text_message("Ana", 9'000, "d"), notice}, "t1", "One");
+  const std::vector<SummaryRow> expected = {{"One", 4, 1'000, 9'000}, {"Two", 1, 7'000, 7'000}};
+  EXPECT_EQ(summary_rows(catalog), expected);
+  EXPECT_EQ(catalog.counts().messages, 4u);
+  EXPECT_EQ(catalog.counts().system_messages, 1u);
+
+  // A catalog written before the figures were kept: read from the messages when read-only,
+  // rebuilt when loaded to be changed.
+  PlainBytes image = catalog.serialize();
+  {
+    sql::Database db = sql::Database::open(image.span());
+    db.exec("DROP TABLE conversation_stats");
+    image = db.serialize();
+  }
+  Catalog reader = Catalog::load_read_only(copy_of(image.span()));
+  EXPECT_EQ(summary_rows(reader), expected);
+  EXPECT_EQ(reader.counts().messages, 4u);
+  EXPECT_EQ(reader.counts().system_messages, 1u);
+  Catalog writer = Catalog::load(image.span());
+  EXPECT_EQ(summary_rows(writer), expected);
+  EXPECT_EQ(ids_where(writer, "SELECT messages FROM conversation_stats ORDER BY conversation_id"),
+            (std::vector<std::int64_t>{4, 1}));
+}
+
 TEST(CatalogLoad, GarbageIsCorrupted) {
   std::vector<std::uint8_t> garbage(8192);
   for (std::size_t i = 0; i < garbage.size(); ++i) {

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -141,6 +144,91 @@ TEST(SqliteDb, GarbageImageIsCorrupted) {
   std::vector<std::uint8_t> garbage(4096, 0x5a);
   try {
     Database db = Database::open(std::span<const std::uint8_t>(garbage));
+    db.query_text("SELECT count(*) FROM sqlite_schema");
+    ADD_FAILURE() << "garbage was accepted as a database";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::corrupted);
+  }
+}
+
+// An image in memory, read through the paged VFS; counts what was read and can fail one page.
+class CountingSource final : public ImageSource {
+ public:
+  explicit CountingSource(PlainBytes image) : m_image(std::move(image)) {}
+  std::uint64_t size() const override { return m_image.size(); }
+  void read(std::uint64_t offset, std::span<std::uint8_t> out) override {
+    if (failing_from && offset >= *failing_from) {
+      throw Error(ErrorCode::corrupted,
+                  "test image: page at " + std::to_string(offset) + " is damaged");
+    }
+    std::memcpy(out.data(), m_image.data() + offset, out.size());
+    bytes_read += out.size();
+  }
+  std::uint64_t bytes_read = 0;
+  std::optional<std::uint64_t> failing_from;
+
+ private:
+  PlainBytes m_image;
+};
+
+// A 4 MB database of 2,000 rows with an index on `k`.
+PlainBytes sample_image() {
+  Database db = Database::open();
+  db.exec(
+      "CREATE TABLE t(id INTEGER PRIMARY KEY, k TEXT, body TEXT); CREATE INDEX t_by_k ON t(k);"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+      " INSERT INTO t SELECT i, 'key' || i, hex(randomblob(1000)) FROM n;");
+  return db.serialize();
+}
+
+TEST(SqliteDb, PagedDatabaseReadsOnlyThePagesAQueryNeeds) {
+  auto source = std::make_shared<CountingSource>(sample_image());
+  const std::uint64_t image_size = source->size();
+  Database db = Database::open_paged(source);
+  expect_hardened(db);
+  EXPECT_EQ(db.query_text("SELECT length(body) FROM t WHERE k = 'key1234'"), "2000");
+  // The schema, two index pages and the row's pages: a small fraction of the image.
+  EXPECT_GT(source->bytes_read, 0u);
+  EXPECT_LT(source->bytes_read * 20, image_size);
+  EXPECT_EQ(db.query_text("SELECT count(*) FROM t"), "2000");
+}
+
+TEST(SqliteDb, PagedDatabaseRefusesWritesAndFiles) {
+  ScopedWorkingDir cwd;
+  Database db = Database::open_paged(std::make_shared<CountingSource>(sample_image()));
+  EXPECT_THROW(db.exec("INSERT INTO t(k, body) VALUES ('new', '')"), Error);
+  EXPECT_THROW(db.exec("ATTACH DATABASE 'leak.db' AS leak"), Error);
+  // Temporary data stays in memory: a large sort writes no file.
+  auto q = db.query(kLargeSort);
+  ASSERT_TRUE(q->step());
+  EXPECT_TRUE(open_files_under(temp_dir()).empty());
+  EXPECT_TRUE(open_files_under(cwd.path()).empty());
+  EXPECT_TRUE(entries_of(cwd.path()).empty());
+  EXPECT_EQ(db.query_text("SELECT count(*) FROM t"), "2000");
+}
+
+TEST(SqliteDb, PagedReadFailureComesOutAsTheSourcesError) {
+  auto source = std::make_shared<CountingSource>(sample_image());
+  Database db = Database::open_paged(source);
+  ASSERT_EQ(db.query_text("SELECT count(*) FROM sqlite_schema"), "2");
+  // Every page but the first (the schema, already read) fails: the query that needs one fails
+  // with the source's own error, not SQLite's generic one.
+  source->failing_from = 4096;
+  try {
+    db.query_text("SELECT sum(length(body)) FROM t");
+    ADD_FAILURE() << "a damaged page was read without error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::corrupted);
+    EXPECT_NE(std::string(error.what()).find("test image: page at"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(SqliteDb, PagedGarbageIsCorrupted) {
+  PlainBytes garbage(8192);
+  std::memset(garbage.data(), 0x5a, garbage.size());
+  try {
+    Database db = Database::open_paged(std::make_shared<CountingSource>(std::move(garbage)));
     db.query_text("SELECT count(*) FROM sqlite_schema");
     ADD_FAILURE() << "garbage was accepted as a database";
   } catch (const Error& error) {

@@ -57,6 +57,30 @@ TEST(QueryTranslate, SpacelessScriptsGoToTheTrigramIndex) {
   EXPECT_EQ(short_one.params[0].text, "\u91cf\u5b50");
 }
 
+TEST(QueryTranslate, ATermEveryHitMustMatchDrivesTheSearch) {
+  // The query itself, or the first word-index term of a top-level AND: its parameter, and the
+  // condition without it.
+  const auto alone = utc("zanzibar");
+  EXPECT_EQ(alone.driver_param, 1);
+  EXPECT_EQ(alone.driven_where, "(1)");
+
+  const auto with_filter = utc("from:sam \"good morning\" kiwi");
+  ASSERT_EQ(with_filter.driver_param, 2);
+  EXPECT_EQ(with_filter.params[1].text, "\"good morning\"");
+  EXPECT_EQ(with_filter.driven_where.find("MATCH ?2"), std::string::npos);
+  EXPECT_NE(with_filter.driven_where.find("MATCH ?3"), std::string::npos);
+  EXPECT_NE(with_filter.driven_where.find("dm_fold(m.sender), ?1"), std::string::npos);
+  EXPECT_NE(with_filter.where.find("MATCH ?2"), std::string::npos);
+
+  // None when no single term is required of every hit.
+  EXPECT_EQ(utc("a OR b").driver_param, 0);
+  EXPECT_EQ(utc("-spam").driver_param, 0);
+  EXPECT_EQ(utc("cake -spam").driver_param, 1);
+  EXPECT_EQ(utc("\u30ab\u30e2\u30ce").driver_param, 0);  // the trigram side
+  EXPECT_EQ(utc("from:sam after:2020").driver_param, 0);
+  EXPECT_EQ(utc("(a OR b) kiwi").driver_param, 3);
+}
+
 TEST(QueryTranslate, NamesAreFolded) {
   const auto request = utc("from:\"ANA P\u00c9REZ\"");
   ASSERT_EQ(request.params.size(), 1U);
