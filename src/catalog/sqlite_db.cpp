@@ -141,6 +141,11 @@ sqlite3_vfs nofile_vfs = {2,
                           nullptr,
                           nullptr};
 
+// How large a loaded (deserialized) catalog may grow. A deserialized database is one block of
+// SQLite's memory, and SQLite allocates no block of 2 GiB or more (0x7fffff00 bytes): the limit
+// sits just below that, so that SQLite's doubling growth stops there instead of failing.
+constexpr sqlite3_int64 kMaxLoadedCatalog = 0x7fff0000;
+
 // --- The paged VFS -------------------------------------------------------------------------
 // The main file of a paged connection is an catalog::ImageSource: read-only, immutable (no locks,
 // no journal, no change counter to watch), answered from the source page by page. Any other file
@@ -328,6 +333,14 @@ bool initialize() {
 
 void fail(sqlite3* db, int rc, std::string_view what) {
   if (std::optional<Error> cause = take_paged_error(db)) throw std::move(*cause);
+  if ((rc & 0xff) == SQLITE_FULL) {
+    // Only an in-memory catalog at its largest can be full: nothing here has a file.
+    throw Error(ErrorCode::io,
+                "catalog: " + std::string(what) +
+                    ": the catalog has reached the 2 GiB that SQLite holds in one block of "
+                    "memory (about 1.4 million messages)",
+                "nothing was stored; import the rest into a second vault");
+  }
   std::string message = "catalog: ";
   message += what;
   message += ": ";
@@ -509,6 +522,12 @@ Database Database::open(std::optional<std::span<const std::uint8_t>> image) {
         handle, "main", copy, size, size,
         SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);  // frees on failure too
     if (drc != SQLITE_OK) fail(handle, drc, "loading the catalog");
+    // A deserialized database may grow only to SQLite's memdb limit, by default the larger of
+    // 1 GiB and the image: a catalog past that (some 700,000 messages) refused every further
+    // import with "database or disk is full".
+    sqlite3_int64 limit = kMaxLoadedCatalog;
+    const int lrc = sqlite3_file_control(handle, "main", SQLITE_FCNTL_SIZE_LIMIT, &limit);
+    if (lrc != SQLITE_OK) fail(handle, lrc, "lifting the catalog's size limit");
   }
 
   db.apply_memory_settings();

@@ -4,6 +4,7 @@
 #include "temp_dir_guard.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cstdint>
 #include <cstring>
@@ -55,6 +56,23 @@ TEST(SqliteDb, DeserializedDatabaseIsHardenedAndKeepsItsContent) {
   db.exec("INSERT INTO t SELECT hex(randomblob(1000)) FROM (SELECT 1 UNION ALL SELECT 2)");
   Database again = Database::open(db.serialize().span());
   EXPECT_EQ(again.query_text("SELECT count(*) FROM t"), "3");
+}
+
+TEST(SqliteDb, ADeserializedDatabaseMayGrowPastSqlitesDefaultLimit) {
+  // SQLite caps a deserialized database at 1 GiB (or the image's size) unless told otherwise:
+  // a catalog that large would refuse every further import as "full".
+  PlainBytes image;
+  {
+    Database db = Database::open();
+    db.exec("CREATE TABLE t(x TEXT)");
+    image = db.serialize();
+  }
+  Database db = Database::open(image.span());
+  sqlite3_int64 limit = -1;  // negative: only read the limit
+  ASSERT_EQ(sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_SIZE_LIMIT, &limit), SQLITE_OK);
+  // As far as SQLite can allocate one block (just under 2 GiB), not its default 1 GiB.
+  EXPECT_GT(limit, sqlite3_int64{2000} * 1000 * 1000);
+  EXPECT_LT(limit, sqlite3_int64{0x7fffff00});
 }
 
 TEST(SqliteDb, RefusesAttachAndExtensions) {
