@@ -855,6 +855,19 @@ namespace {
 // The 16-byte magic of an SQLite database file, NUL included.
 constexpr char kSqliteMagic[] = "SQLite format 3";
 
+// SQLite's quick_check over every page; Error(corrupted) "catalog is damaged: ..." naming the
+// first problem.
+void require_intact(sql::Database& db) {
+  std::string check;
+  try {
+    check = db.query_text("PRAGMA quick_check(1)");
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::corrupted) throw;
+    damaged(sqlite_detail(error));
+  }
+  if (check != "ok") damaged(check.empty() ? "the integrity check failed" : check);
+}
+
 // Opens an image (whose first bytes are `head` and whose size is `size`) with `open` and checks
 // that it is a catalog this dmvault reads: an SQLite database that passes quick_check (when
 // `full_check`), with a schema version no newer than ours.
@@ -866,16 +879,14 @@ sql::Database open_checked(std::span<const std::uint8_t> head, std::uint64_t siz
     damaged("it is not an SQLite database");
   }
   std::optional<sql::Database> db;
-  std::string check = "ok";
   std::string version;
   try {
     db.emplace(open());
-    if (full_check) check = db->query_text("PRAGMA quick_check(1)");
   } catch (const Error& error) {
     if (error.code() != ErrorCode::corrupted) throw;
     damaged(sqlite_detail(error));
   }
-  if (check != "ok") damaged(check.empty() ? "the integrity check failed" : check);
+  if (full_check) require_intact(*db);
   try {
     version = db->query_text("SELECT value FROM meta WHERE key = 'schema_version'");
   } catch (const Error& error) {
@@ -901,7 +912,7 @@ sql::Database open_checked(std::span<const std::uint8_t> head, std::uint64_t siz
 // A catalog from before the people tables cannot gain them when it is read-only: empty ones in
 // the connection's temporary schema (in memory) keep the queries that join them valid.
 void add_temporary_people_tables(sql::Database& db) {
-  if (db.query_text("SELECT count(*) FROM sqlite_master WHERE name = 'people'") == "0") {
+  if (!has_table(db, "people")) {
     std::string temporary = kPeopleSchema;
     for (std::size_t at = 0; (at = temporary.find("CREATE TABLE", at)) != std::string::npos;) {
       temporary.replace(at, 12, "CREATE TEMP TABLE");
@@ -947,16 +958,7 @@ Catalog Catalog::load_read_only(PlainBytes image) {
   return Catalog(std::move(impl));
 }
 
-void Catalog::check_integrity() {
-  std::string check;
-  try {
-    check = m_impl->m_db.query_text("PRAGMA quick_check(1)");
-  } catch (const Error& error) {
-    if (error.code() != ErrorCode::corrupted) throw;
-    damaged(sqlite_detail(error));
-  }
-  if (check != "ok") damaged(check.empty() ? "the integrity check failed" : check);
-}
+void Catalog::check_integrity() { require_intact(m_impl->m_db); }
 
 PlainBytes Catalog::serialize() {
   if (m_impl->m_active_source != 0) {
