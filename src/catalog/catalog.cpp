@@ -388,6 +388,8 @@ class Catalog::Impl {
     std::int64_t id = 0;
   };
   std::optional<CachedConversation> m_last_conversation;
+  // Messages this run added that the search indexes do not hold yet (index_unindexed).
+  std::vector<std::int64_t> m_unindexed;
 
   // Set when an add_* call failed part-way: the run's transaction may hold half of a record,
   // so the run can only be aborted. (Savepoints around each record would make a failure
@@ -423,6 +425,7 @@ class Catalog::Impl {
     m_run_failed = false;
     m_occurrences.clear();
     m_last_conversation.reset();
+    m_unindexed.clear();
   }
 
   std::optional<std::int64_t> find_conversation_id(const std::string& platform,
@@ -469,9 +472,33 @@ class Catalog::Impl {
     }
   }
 
-  void index_message(std::int64_t id) {
+  // Indexes the messages this run added, in ascending id order. FTS5 flushes its pending terms
+  // to a new segment whenever a row's id is below the previous one, and ids follow the
+  // messages' times while importers emit conversation after conversation (Instagram even newest
+  // first), so indexing each message as it is added would write a segment per message and
+  // spend the import merging them.
+  void index_unindexed() {
+    if (m_unindexed.empty()) return;
+    std::sort(m_unindexed.begin(), m_unindexed.end());
     static const std::string select = std::string(kFtsValues) + " WHERE id = ?1";
-    write_fts_rows(select, id, false);
+    for (const std::int64_t id : m_unindexed) {
+      write_fts_rows(select, id, false);
+    }
+    for (const std::int64_t id : m_unindexed) {
+      std::string text;
+      {
+        auto q = m_db.query("SELECT text FROM messages WHERE id = ?1");
+        q->bind_int(1, id);
+        if (!q->step()) damaged("a message vanished before it was indexed");
+        text = q->column_text(0);
+      }
+      auto q = m_db.query("INSERT INTO messages_trigram(rowid, text) VALUES (?1, ?2)");
+      q->bind_int(1, id);
+      q->bind_text(2, text);
+      q->run();
+      explicit_bzero(text.data(), text.size());
+    }
+    m_unindexed.clear();
   }
 
   // A title is indexed with every message: a rename rewrites the conversation's rows.
@@ -503,6 +530,9 @@ class Catalog::Impl {
         if (q->step()) title = q->column_text(0);
       }
       const bool renamed = title != conversation.title;
+      // The rename deletes the conversation's rows from the index by repeating them, so the
+      // index must first hold every row this run added.
+      if (renamed) index_unindexed();
       if (renamed) reindex_conversation(*id, true);
       {
         auto q = m_db.query(
@@ -712,13 +742,7 @@ class Catalog::Impl {
       q->run();
     }
     add_reactions(id, message.reactions);
-    index_message(id);
-    {
-      auto q = m_db.query("INSERT INTO messages_trigram(rowid, text) VALUES (?1, ?2)");
-      q->bind_int(1, id);
-      q->bind_text(2, message.text);
-      q->run();
-    }
+    m_unindexed.push_back(id);
   }
 
   ConversationSummary summary_from(sql::Statement& row) {
@@ -1072,6 +1096,7 @@ void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) 
     q->bind_int(4, to_int64(totals.messages_added));
     q->bind_int(5, to_int64(totals.messages_duplicate));
     q->run();
+    impl.index_unindexed();
     impl.m_db.exec(kStatsRefresh);
   });
   try {
