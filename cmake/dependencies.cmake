@@ -1,5 +1,6 @@
 # Every external library comes from a Debian package (scripts/install-deps installs them).
 find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)

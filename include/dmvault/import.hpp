@@ -26,6 +26,9 @@ struct ImportRequest {
   std::vector<std::filesystem::path> parts;
   std::string platform;  // "" = detect
   ImportOptions options;
+  // Read and hash every file even when an earlier import stored a file of the same path, size
+  // and modification time (which is otherwise taken as that stored file, unread).
+  bool rehash = false;
   // Called now and then with the bytes read so far (for a progress bar).
   std::function<void(std::uint64_t bytes, std::uint64_t files)> on_progress;
   // Records kept only partly, entries skipped: one line each, already naming the file.
@@ -41,6 +44,15 @@ struct ImportSummary {
   std::uint64_t files = 0;              // files in the export
   std::uint64_t bytes_read = 0;         // uncompressed bytes of the export
   std::uint64_t bytes_stored = 0;       // growth of the vault file
+  // Files (and their bytes, counted in bytes_read) taken as stored by an earlier import from
+  // their path, size and modification time, without reading them.
+  std::uint64_t files_unchanged = 0;
+  std::uint64_t bytes_unchanged = 0;
+  // When every file is, and they are exactly the files of an earlier import by this version of
+  // dmvault: that import's source id. Nothing was parsed or written; messages_duplicate is the
+  // number of messages that import read.
+  std::int64_t unchanged_since_source = 0;
+  std::int64_t unchanged_since_ms = 0;
   std::uint64_t warnings = 0;
   std::uint64_t skipped_entries = 0;
 };

@@ -129,6 +129,9 @@ class Vault {
   // Stores bytes (deduplicated: nothing is written when the id is present). Write mode only.
   ObjectId put(std::span<const std::uint8_t> bytes);
   // Streams an object of any size: write() any number of times, then finish().
+  // Streams an object of any size. Its chunks are sealed on a second thread while the caller
+  // goes on: finish() returns the id at once, and the frames reach the file before anything
+  // reads the vault (read, contains, info, ...) or commits.
   class Writer {
    public:
     virtual ~Writer() = default;

@@ -991,6 +991,13 @@ PlainBytes Catalog::serialize() {
   return m_impl->m_db.serialize();
 }
 
+void Catalog::with_image(const std::function<void(std::span<const std::uint8_t>)>& use) {
+  if (m_impl->m_active_source != 0) {
+    throw std::logic_error("catalog: serialize during an import run");
+  }
+  m_impl->m_db.with_image(use);
+}
+
 std::int64_t Catalog::begin_source(const SourceRecord& source) {
   Impl& impl = *m_impl;
   if (impl.m_active_source != 0) throw std::logic_error("catalog: an import run is in progress");
@@ -1187,6 +1194,17 @@ std::vector<StoredFile> Catalog::files(std::int64_t source_id) {
     out.push_back(std::move(file));
   }
   return out;
+}
+
+std::uint64_t Catalog::conversations_declared_in(std::int64_t source_id,
+                                                 const std::string& platform) {
+  auto q = m_impl->m_db.query(
+      "SELECT count(*) FROM conversations WHERE platform = ?2"
+      " AND source_path IN (SELECT path FROM files WHERE source_id = ?1)");
+  q->bind_int(1, source_id);
+  q->bind_text(2, platform);
+  if (!q->step()) damaged("the conversations could not be counted");
+  return to_uint64(q->column_int(0));
 }
 
 std::vector<ConversationSummary> Catalog::conversations() {

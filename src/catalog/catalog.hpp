@@ -195,6 +195,9 @@ class Catalog {
 
   // The whole database as bytes (wiped when released).
   PlainBytes serialize();
+  // The same bytes handed to `use` without a copy (see sql::Database::with_image); the catalog
+  // must not change during the call.
+  void with_image(const std::function<void(std::span<const std::uint8_t>)>& use);
   // Reads every page and checks the database's structure (SQLite's quick_check): verify runs it,
   // since load_paged does not. Error(corrupted) naming the first problem.
   void check_integrity();
@@ -219,6 +222,9 @@ class Catalog {
   Counts counts();
   std::vector<SourceRecord> sources();
   std::vector<StoredFile> files(std::int64_t source_id);
+  // The conversations of `platform` that a file of import `source_id` declares (their
+  // source_path): those an import of the same files reads.
+  std::uint64_t conversations_declared_in(std::int64_t source_id, const std::string& platform);
   std::vector<ConversationSummary> conversations();
   // By numeric id (as `list` prints it) or by title (case- and accent-insensitive, exact
   // match first). Error(usage) when the title is ambiguous, listing the candidates; nullopt

@@ -593,24 +593,37 @@ std::int64_t Database::changes() const { return sqlite3_changes64(m_db); }
 
 bool Database::in_transaction() const { return sqlite3_get_autocommit(m_db) == 0; }
 
-PlainBytes Database::serialize() {
+void Database::with_image(const std::function<void(std::span<const std::uint8_t>)>& use) {
   sqlite3_int64 size = 0;
-  // A deserialized (memdb) database hands out its own buffer; a fresh ":memory:" one only a copy.
+  // A deserialized (memdb) database hands out its own buffer; a fresh ":memory:" one only a copy,
+  // which is wiped and freed once used.
   if (const unsigned char* own = sqlite3_serialize(m_db, "main", &size, SQLITE_SERIALIZE_NOCOPY);
       own != nullptr) {
-    PlainBytes out(static_cast<std::size_t>(size));
-    std::memcpy(out.data(), own, out.size());
-    return out;
+    use({own, static_cast<std::size_t>(size)});
+    return;
   }
   unsigned char* copy = sqlite3_serialize(m_db, "main", &size, 0);
   if (copy == nullptr || size < 0) {
     sqlite3_free(copy);
     throw Error(ErrorCode::io, "catalog: cannot serialize the catalog (out of memory)");
   }
-  PlainBytes out(static_cast<std::size_t>(size));
-  std::memcpy(out.data(), copy, out.size());
-  explicit_bzero(copy, out.size());
-  sqlite3_free(copy);
+  struct Release {
+    unsigned char* bytes;
+    std::size_t size;
+    ~Release() {
+      explicit_bzero(bytes, size);
+      sqlite3_free(bytes);
+    }
+  } release{copy, static_cast<std::size_t>(size)};
+  use({copy, static_cast<std::size_t>(size)});
+}
+
+PlainBytes Database::serialize() {
+  PlainBytes out;
+  with_image([&](std::span<const std::uint8_t> image) {
+    out = PlainBytes(image.size());
+    std::memcpy(out.data(), image.data(), image.size());
+  });
   return out;
 }
 

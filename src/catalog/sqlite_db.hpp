@@ -28,6 +28,7 @@
 #include "dmvault/secret.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -128,6 +129,10 @@ class Database {
 
   // The main schema as bytes (sqlite3_serialize); the intermediate copy is wiped and freed.
   PlainBytes serialize();
+  // Hands the main schema's bytes to `use` without a copy of ours: a loaded catalog's own
+  // buffer, or SQLite's copy of a fresh one (wiped and freed after). The span is valid only
+  // during the call, which must not change the database.
+  void with_image(const std::function<void(std::span<const std::uint8_t>)>& use);
 
   sqlite3* handle() const noexcept { return m_db; }
 

@@ -53,6 +53,8 @@ void write_json(std::ostream& out, const ImportSummary& s) {
   json.field("files", s.files);
   json.field("bytes_read", s.bytes_read);
   json.field("bytes_stored", s.bytes_stored);
+  json.field("files_unchanged", s.files_unchanged);
+  json.field("unchanged_since_source", s.unchanged_since_source);
   json.field("warnings", s.warnings);
   json.field("skipped_entries", s.skipped_entries);
   json.end_object();
@@ -109,6 +111,9 @@ CLI::App* add_import_command(CLI::App& app, ImportOptions& options) {
                       "Zone of the local times some exports use, e.g. Europe/Lisbon");
   command->add_option("--self", options.self_name, "Your name in exports that do not say it");
   command->add_flag("--no-progress", options.no_progress, "Do not draw a progress line");
+  command->add_flag("--rehash", options.rehash,
+                    "Read every file, even those an earlier import stored with the same path, "
+                    "size and modification time");
   command
       ->add_flag("--wait{0}", options.wait_seconds,
                  "When another process holds the vault, wait for it (--wait=SECONDS: at most "
@@ -127,6 +132,7 @@ int run_import(const ImportOptions& options, Context& context) {
   request.platform = options.platform;
   request.options.timezone = options.timezone;
   request.options.self_name = options.self_name;
+  request.rehash = options.rehash;
   request.on_progress = [&progress](std::uint64_t bytes, std::uint64_t files) {
     progress.update(bytes, files);
   };
@@ -138,13 +144,26 @@ int run_import(const ImportOptions& options, Context& context) {
     return 0;
   }
   std::ostream& out = output.out();
+  if (summary.unchanged_since_source != 0) {
+    out << "unchanged: this " << summary.platform << " export is the one imported on "
+        << format_local_date(summary.unchanged_since_ms) << " (source "
+        << summary.unchanged_since_source << "); its " << summary.messages_duplicate
+        << " messages are stored, nothing was added\n";
+    out << "checked " << summary.files << " files (" << format_bytes(summary.bytes_read)
+        << ") by size and modification time; --rehash reads them again\n";
+    if (summary.warnings > 0) out << summary.warnings << " warnings (see above)\n";
+    return 0;
+  }
   out << "imported " << summary.platform << " export: " << summary.conversations
       << " conversations, " << summary.messages_added << " new messages";
   if (summary.messages_duplicate > 0)
     out << " (" << summary.messages_duplicate << " already stored)";
   out << ", " << summary.attachments_added << " attachments\n";
-  out << "read " << summary.files << " files (" << format_bytes(summary.bytes_read)
-      << "), the vault grew by " << format_bytes(summary.bytes_stored) << '\n';
+  out << "read " << summary.files << " files (" << format_bytes(summary.bytes_read) << ")";
+  if (summary.files_unchanged > 0) {
+    out << ", " << summary.files_unchanged << " of them unchanged since an earlier import";
+  }
+  out << ", the vault grew by " << format_bytes(summary.bytes_stored) << '\n';
   if (summary.warnings > 0) {
     out << summary.warnings << " warnings (see above)\n";
   }

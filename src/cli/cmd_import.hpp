@@ -22,6 +22,7 @@ struct ImportOptions {
   UnlockOptions unlock;
   bool json = false;
   bool no_progress = false;
+  bool rehash = false;
   // --wait[=SECONDS]: -1 fails at once when another process holds the vault (exit 6); 0 waits as
   // long as it takes; N waits at most N seconds.
   int wait_seconds = -1;

@@ -50,6 +50,13 @@ bool overlaps(std::span<const std::uint8_t> bytes, const std::vector<std::uint8_
   return !before(bytes.data(), begin) && before(bytes.data(), end);
 }
 
+// Whether two byte ranges share a byte.
+bool overlaps(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+  if (a.empty() || b.empty()) return false;
+  const std::less<const std::uint8_t*> before;
+  return before(a.data(), b.data() + b.size()) && before(b.data(), a.data() + a.size());
+}
+
 }  // namespace
 
 void initialize() {
@@ -136,6 +143,24 @@ void aead_seal_append(KeyView key, const Nonce& nonce,
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       out.data() + start, &written, nonnull(plaintext), ull(plaintext.size()),
       nonnull(associated_data), ull(associated_data.size()), nullptr, nonce.data(), key.data());
+}
+
+void aead_seal_in_place(KeyView key, const Nonce& nonce,
+                        std::span<const std::uint8_t> associated_data,
+                        std::span<std::uint8_t> message_then_tag) {
+  initialize();
+  require_key(key, "aead_seal_in_place: the key must be 32 bytes");
+  require(message_then_tag.size() >= kTagBytes, "aead_seal_in_place: no room for the tag");
+  const std::size_t length = message_then_tag.size() - kTagBytes;
+  require(length <= crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX,
+          "aead_seal_in_place: plaintext too long");
+  require(!overlaps(associated_data, std::span<const std::uint8_t>(message_then_tag)),
+          "aead_seal_in_place: the associated data aliases the message");
+  unsigned long long written = 0;
+  unsigned char* buffer = message_then_tag.data();
+  crypto_aead_xchacha20poly1305_ietf_encrypt(buffer, &written, buffer, ull(length),
+                                             nonnull(associated_data), ull(associated_data.size()),
+                                             nullptr, nonce.data(), key.data());
 }
 
 bool aead_open(KeyView key, const Nonce& nonce, std::span<const std::uint8_t> associated_data,

@@ -64,6 +64,11 @@ std::vector<std::uint8_t> aead_seal(KeyView key, const Nonce& nonce,
 void aead_seal_append(KeyView key, const Nonce& nonce,
                       std::span<const std::uint8_t> associated_data,
                       std::span<const std::uint8_t> plaintext, std::vector<std::uint8_t>& out);
+// Encrypts in place: `message_then_tag` holds the plaintext followed by kTagBytes bytes of room,
+// and afterwards ciphertext || tag (the same bytes aead_seal returns).
+void aead_seal_in_place(KeyView key, const Nonce& nonce,
+                        std::span<const std::uint8_t> associated_data,
+                        std::span<std::uint8_t> message_then_tag);
 // Returns false when authentication fails (out is then wiped), also when the input is shorter
 // than a tag. Otherwise `out` must be exactly ciphertext_and_tag.size() - kTagBytes bytes long;
 // it may be the ciphertext itself (decryption in place).

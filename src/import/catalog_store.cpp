@@ -81,8 +81,8 @@ catalog::Catalog load_catalog_for_update(const Vault& vault) {
 }
 
 void store_catalog(Vault& vault, catalog::Catalog& catalog) {
-  const PlainBytes image = catalog.serialize();
-  const ObjectId id = vault.put(image.span());
+  ObjectId id{};
+  catalog.with_image([&](std::span<const std::uint8_t> image) { id = vault.put(image); });
   vault.set_root(kCatalogRoot, id);
 }
 

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <compare>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace dmvault {
@@ -156,6 +158,67 @@ const Importer& choose_importer(const std::vector<std::unique_ptr<Importer>>& im
   return *best;
 }
 
+// A file as an earlier import saw it. An export file with the same key is taken as that
+// import's stored content without being read: re-downloading or re-extracting an export keeps
+// sizes but not always times, and a file edited in place changes its time, so a match is the
+// same file in practice; --rehash reads everything when that is not good enough.
+struct FileKey {
+  std::string path;
+  std::uint64_t size = 0;
+  std::int64_t mtime = 0;
+  auto operator<=>(const FileKey&) const = default;
+};
+
+// What earlier imports stored, read from the catalog page by page before anything is read.
+class PriorImports {
+ public:
+  PriorImports(const Vault& vault, bool enabled) {
+    if (!enabled || !vault.root(import::kCatalogRoot)) return;
+    m_catalog.emplace(import::load_catalog(vault));
+    m_sources = m_catalog->sources();
+    for (const catalog::SourceRecord& source : m_sources) {
+      for (const catalog::StoredFile& file : m_catalog->files(source.id)) {
+        // An archive that records no time gives every file time 0: no key then.
+        if (file.mtime_unix != 0) m_files[{file.path, file.size, file.mtime_unix}] = file.content;
+      }
+    }
+  }
+
+  // The stored content of a file with this key that the vault still holds.
+  std::optional<ObjectId> stored(const ExportEntry& entry, const Vault& vault) const {
+    if (entry.mtime_unix == 0) return std::nullopt;
+    const auto it = m_files.find({entry.path, entry.size, entry.mtime_unix});
+    if (it == m_files.end() || !vault.contains(it->second)) return std::nullopt;
+    return it->second;
+  }
+
+  // The newest earlier import, by this version of dmvault with `importer`, whose files were
+  // exactly `files`: importing them again reads the same messages, all stored already.
+  std::optional<catalog::SourceRecord> same_import(const std::map<std::string, StoredEntry>& files,
+                                                   const std::string& importer) {
+    for (auto it = m_sources.rbegin(); it != m_sources.rend(); ++it) {
+      if (it->tool_version != DMVAULT_VERSION || it->platform != importer) continue;
+      const std::vector<catalog::StoredFile> earlier = m_catalog->files(it->id);
+      if (earlier.size() != files.size()) continue;
+      const bool same = std::all_of(earlier.begin(), earlier.end(), [&](const auto& file) {
+        const auto match = files.find(file.path);
+        return match != files.end() && match->second.id == file.content;
+      });
+      if (same) return *it;
+    }
+    return std::nullopt;
+  }
+
+  std::uint64_t conversations_in(const catalog::SourceRecord& source) {
+    return m_catalog->conversations_declared_in(source.id, source.platform);
+  }
+
+ private:
+  std::optional<catalog::Catalog> m_catalog;
+  std::vector<catalog::SourceRecord> m_sources;
+  std::map<FileKey, ObjectId> m_files;
+};
+
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -173,9 +236,18 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
 
   // 1. Every file, byte-exact. A later part holding the same path wins, as when a re-download
   //    is given after the original.
+  PriorImports prior(vault, !request.rehash);
   std::map<std::string, StoredEntry> stored;
   std::vector<std::uint8_t> buffer(1 << 20);
   tree.visit([&](const ExportEntry& entry, EntryReader& reader) {
+    if (const std::optional<ObjectId> id = prior.stored(entry, vault)) {
+      stored[entry.path] = StoredEntry{*id, entry.size, entry.mtime_unix};
+      ++summary.files;
+      ++summary.files_unchanged;
+      summary.bytes_read += entry.size;
+      summary.bytes_unchanged += entry.size;
+      return;
+    }
     auto writer = vault.writer();
     std::uint64_t size = 0;
     for (;;) {
@@ -208,6 +280,15 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
   const auto importers = all_importers();
   const Importer& importer = choose_importer(importers, files, request, export_name);
   summary.platform = importer.name();
+  if (summary.files_unchanged == summary.files && summary.files > 0) {
+    if (const auto earlier = prior.same_import(stored, importer.name())) {
+      summary.unchanged_since_source = earlier->id;
+      summary.unchanged_since_ms = earlier->imported_ms;
+      summary.messages_duplicate = earlier->messages_added + earlier->messages_duplicate;
+      summary.conversations = prior.conversations_in(*earlier);
+      return summary;
+    }
+  }
 
   // 3. The catalog, in one transaction with the commit.
   catalog::Catalog catalog = import::load_catalog_for_update(vault);

@@ -155,11 +155,13 @@ std::vector<std::uint8_t> frame_ad(const ObjectId& vault_id,
   return ad;
 }
 
+std::uint64_t padded_length(std::uint64_t content_size) {
+  const std::uint64_t framed = 4 + content_size;
+  return content_size == kChunkSize ? framed : util::padme_length(framed);
+}
+
 std::vector<std::uint8_t> pad_payload(std::span<const std::uint8_t> content) {
-  const std::uint64_t framed = 4 + content.size();
-  const bool full_chunk = content.size() == kChunkSize;
-  const std::uint64_t padded = full_chunk ? framed : util::padme_length(framed);
-  std::vector<std::uint8_t> out(static_cast<std::size_t>(padded), 0);
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(padded_length(content.size())), 0);
   put_u32(out.data(), static_cast<std::uint32_t>(content.size()));
   std::copy(content.begin(), content.end(), out.begin() + 4);
   return out;
@@ -170,9 +172,7 @@ std::optional<std::span<const std::uint8_t>> unpad_payload(std::span<const std::
   const std::uint32_t n = get_u32(padded.data());
   if (n > padded.size() - 4) return std::nullopt;
   // The padding must be exactly what pad_payload writes, so there is one valid encoding.
-  const std::uint64_t expected =
-      n == kChunkSize ? std::uint64_t{4} + n : util::padme_length(std::uint64_t{4} + n);
-  if (expected != padded.size()) return std::nullopt;
+  if (padded_length(n) != padded.size()) return std::nullopt;
   const auto padding = padded.subspan(4 + n);
   if (!std::all_of(padding.begin(), padding.end(), [](std::uint8_t b) { return b == 0; })) {
     return std::nullopt;

@@ -195,6 +195,8 @@ std::vector<std::uint8_t> frame_ad(const ObjectId& vault_id,
                                    std::span<const std::uint8_t, kFrameHeaderSize> header);
 // Frame plaintext framing: 4-byte length, content, zero padding (Padmé unless a full chunk).
 std::vector<std::uint8_t> pad_payload(std::span<const std::uint8_t> content);
+// The size pad_payload gives a content of `content_size` bytes.
+std::uint64_t padded_length(std::uint64_t content_size);
 // The content inside a padded plaintext; nullopt when the length prefix is out of range, the
 // padded size is not exactly the one pad_payload gives for that length, or the padding is not all
 // zero (so every content has exactly one valid encoding).

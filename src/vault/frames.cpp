@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <string.h>  // explicit_bzero
 
 namespace dmvault::vault {
 
@@ -20,18 +22,41 @@ constexpr double kMinSaving = 0.03;
 // away cost more than sealing it.
 constexpr std::size_t kSampleSize = 64 * 1024;
 
-bool shrinks(std::span<const std::uint8_t> content, PlainBytes& out, std::size_t& size) {
-  out = PlainBytes(ZSTD_compressBound(content.size()));
-  size = ZSTD_compress(out.data(), out.size(), content.data(), content.size(), kZstdLevel);
-  return !ZSTD_isError(size) &&
-         static_cast<double>(size) <= static_cast<double>(content.size()) * (1.0 - kMinSaving);
+// The sealing thread's zstd context and output buffers, kept between frames: a fresh context
+// and a fresh compressBound-sized buffer for every chunk cost more than compressing it.
+struct Compressor {
+  std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context{ZSTD_createCCtx(), &ZSTD_freeCCtx};
+  PlainBytes out;
+
+  // The compressed size when `content` shrinks by kMinSaving (the bytes are in `out`), else 0.
+  // The caller wipes `out` after use.
+  std::size_t shrink(std::span<const std::uint8_t> content) {
+    const std::size_t bound = ZSTD_compressBound(content.size());
+    if (out.size() < bound) out = PlainBytes(bound);
+    if (context == nullptr) return 0;
+    const std::size_t size = ZSTD_compressCCtx(context.get(), out.data(), out.size(),
+                                               content.data(), content.size(), kZstdLevel);
+    const bool pays =
+        !ZSTD_isError(size) &&
+        static_cast<double>(size) <= static_cast<double>(content.size()) * (1.0 - kMinSaving);
+    if (!pays) {
+      explicit_bzero(out.data(), ZSTD_isError(size) ? out.size() : size);
+      return 0;
+    }
+    return size;
+  }
+};
+
+Compressor& compressor() {
+  thread_local Compressor instance;
+  return instance;
 }
 
 bool sample_shrinks(std::span<const std::uint8_t> content) {
   if (content.size() <= 2 * kSampleSize) return true;
-  PlainBytes scratch;
-  std::size_t size = 0;
-  return shrinks(content.first(kSampleSize), scratch, size);
+  const std::size_t size = compressor().shrink(content.first(kSampleSize));
+  explicit_bzero(compressor().out.data(), size);
+  return size != 0;
 }
 constexpr std::size_t kMaxCommitContent = std::size_t{2} << 30;
 
@@ -243,38 +268,45 @@ std::size_t max_content_for(FrameType type, ObjectKind kind) {
 std::vector<std::uint8_t> seal_frame(const KeySet& keys, const ObjectId& vault_id, FrameType type,
                                      ObjectKind kind, const ObjectId& object_id,
                                      std::span<const std::uint8_t> content, bool try_compress) {
+  std::vector<std::uint8_t> frame;
+  seal_frame_into(frame, keys, vault_id, type, kind, object_id, content, try_compress);
+  return frame;
+}
+
+void seal_frame_into(std::vector<std::uint8_t>& frame, const KeySet& keys, const ObjectId& vault_id,
+                     FrameType type, ObjectKind kind, const ObjectId& object_id,
+                     std::span<const std::uint8_t> content, bool try_compress) {
   Codec codec = Codec::stored;
-  PlainBytes compressed;
   std::span<const std::uint8_t> body = content;
+  std::size_t compressed = 0;
   if (try_compress && !content.empty() && sample_shrinks(content)) {
-    std::size_t n = 0;
-    if (shrinks(content, compressed, n)) {
-      compressed.shrink_to(n);
-      body = compressed.span();
+    compressed = compressor().shrink(content);
+    if (compressed != 0) {
+      body = compressor().out.span().first(compressed);
       codec = Codec::zstd;
     }
   }
-  PlainBytes padded;
-  {
-    auto framed = pad_payload(body);
-    padded = PlainBytes(framed.size());
-    std::copy(framed.begin(), framed.end(), padded.data());
-    crypto::wipe(framed);
-  }
+  const std::uint64_t padded = padded_length(body.size());
   FrameHeader header;
   header.type = type;
   header.kind = kind;
   header.codec = codec;
-  header.payload_length = static_cast<std::uint32_t>(padded.size() + kTagSize);
+  header.payload_length = static_cast<std::uint32_t>(padded + kTagSize);
   header.nonce = crypto::random_nonce();
   header.object_id = object_id;
   const auto header_bytes = encode_frame_header(header);
   const auto ad = frame_ad(vault_id, header_bytes);
-  std::vector<std::uint8_t> frame;
-  frame.reserve(kFrameHeaderSize + header.payload_length);
-  frame.insert(frame.end(), header_bytes.begin(), header_bytes.end());
-  crypto::aead_seal_append(keys.object(), header.nonce, ad, padded.span(), frame);
-  return frame;
+  // The plaintext (length, body, zero padding) is laid out where its ciphertext goes and
+  // encrypted there, so a frame costs one buffer and no copy of the content but this one.
+  frame.clear();
+  frame.resize(kFrameHeaderSize + header.payload_length);  // zero-filled: the padding
+  std::copy(header_bytes.begin(), header_bytes.end(), frame.begin());
+  std::uint8_t* payload = frame.data() + kFrameHeaderSize;
+  put_u32(payload, static_cast<std::uint32_t>(body.size()));
+  if (!body.empty()) std::memcpy(payload + 4, body.data(), body.size());
+  if (compressed != 0) explicit_bzero(compressor().out.data(), compressed);
+  crypto::aead_seal_in_place(keys.object(), header.nonce, ad,
+                             std::span(payload, header.payload_length));
 }
 
 OpenResult open_frame(const KeySet& keys, const ObjectId& vault_id,

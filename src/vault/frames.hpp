@@ -60,6 +60,10 @@ inline constexpr std::uint32_t kMaxManifestPayload = 8u << 20;
 std::vector<std::uint8_t> seal_frame(const KeySet& keys, const ObjectId& vault_id, FrameType type,
                                      ObjectKind kind, const ObjectId& object_id,
                                      std::span<const std::uint8_t> content, bool try_compress);
+// The same into `frame` (its old content dropped, its storage reused).
+void seal_frame_into(std::vector<std::uint8_t>& frame, const KeySet& keys, const ObjectId& vault_id,
+                     FrameType type, ObjectKind kind, const ObjectId& object_id,
+                     std::span<const std::uint8_t> content, bool try_compress);
 
 enum class OpenFailure { header, authentication, encoding };
 struct OpenedFrame {

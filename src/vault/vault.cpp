@@ -20,6 +20,7 @@
 #include "vault/frames.hpp"
 #include "vault/keys.hpp"
 #include "vault/open_state.hpp"
+#include "vault/seal_pipeline.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -54,13 +55,13 @@ class Vault::Impl {
   std::map<std::string, ObjectId> staged_roots;
   std::uint64_t append_pos = 0;
   bool dead = false;
-  // The chunk buffer of streaming writers, kept between them: an import streams thousands of
-  // small files, and a fresh 1 MiB buffer for each (zeroed, faulted in, wiped) cost more than
-  // sealing them. A writer borrows it while no other writer holds it.
-  PlainBytes writer_buffer;
-  bool writer_buffer_lent = false;
+  // Seals what writers store on a second thread (started by the first write). Whatever reads
+  // the staged index or the file first settles it (settle()), so that everything written
+  // before is in both.
+  std::unique_ptr<SealPipeline> pipeline;
 
   ~Impl() {
+    pipeline.reset();  // stops the sealing thread; what it had not handed back is dropped
     // An unfinished write (an exception unwound past the caller) leaves the file exactly as it
     // was at the last commit.
     if (mode == Mode::write && !dead && append_pos != state.last.end) {
@@ -73,6 +74,44 @@ class Vault::Impl {
   }
 
   const KeySet& keys() const { return state.keys; }
+
+  SealPipeline& sealer() {
+    if (pipeline == nullptr) {
+      pipeline = std::make_unique<SealPipeline>(keys(), vault_id(), [this](const ObjectId& id) {
+        return state.last.record.index.count(id) != 0;
+      });
+    }
+    return *pipeline;
+  }
+
+  // Appends a frame the pipeline sealed, unless the object is stored already.
+  void apply(SealedObject& sealed) {
+    if (sealed.error) {
+      dead = true;
+      std::rethrow_exception(sealed.error);
+    }
+    if (sealed.frame.empty() || find(sealed.id) != nullptr) return;
+    IndexEntry entry;
+    entry.kind = sealed.kind;
+    entry.offset = append_pos;
+    entry.frame_length = static_cast<std::uint32_t>(sealed.frame.size());
+    std::copy(sealed.frame.end() - kTagSize, sealed.frame.end(), entry.tag.begin());
+    entry.size = sealed.size;
+    writing([&] { storage->write_at(append_pos, sealed.frame); });
+    append_pos += sealed.frame.size();
+    staged.emplace(sealed.id, entry);
+  }
+
+  void submit(SealJob job) {
+    sealer().submit(std::move(job), [this](SealedObject& sealed) { apply(sealed); });
+  }
+
+  // Brings everything submitted into the file and the staged index.
+  void settle() {
+    if (pipeline != nullptr && pipeline->outstanding() > 0) {
+      pipeline->settle([this](SealedObject& sealed) { apply(sealed); });
+    }
+  }
   const ObjectId& vault_id() const { return state.superblock.vault_id; }
 
   void require_write() const {
@@ -188,26 +227,6 @@ class Vault::Impl {
     return out;
   }
 
-  void append(const ObjectId& id, ObjectKind kind, std::span<const std::uint8_t> content,
-              std::uint64_t size) {
-    const auto frame = seal_frame(keys(), vault_id(), FrameType::object, kind, id, content, true);
-    IndexEntry entry;
-    entry.kind = kind;
-    entry.offset = append_pos;
-    entry.frame_length = static_cast<std::uint32_t>(frame.size());
-    std::copy(frame.end() - kTagSize, frame.end(), entry.tag.begin());
-    entry.size = size;
-    writing([&] { storage->write_at(append_pos, frame); });
-    append_pos += frame.size();
-    staged.emplace(id, entry);
-  }
-
-  ObjectId put_blob(std::span<const std::uint8_t> bytes) {
-    const ObjectId id = crypto::keyed_hash(keys().id(), bytes);
-    if (find(id) == nullptr) append(id, ObjectKind::blob, bytes, bytes.size());
-    return id;
-  }
-
   void write_superblocks(const Superblock& sb) {
     const auto sealed = seal_superblock(sb, keys());
     // The copy we did not trust goes first: until it is synced the trusted one is untouched.
@@ -226,6 +245,7 @@ class Vault::Impl {
 
   void commit() {
     require_write();
+    settle();
     if (staged.empty() && staged_roots.empty()) return;
     CommitRecord record;
     record.sequence = state.last.sequence + 1;
@@ -269,6 +289,9 @@ class Vault::Impl {
 
   void rollback() {
     if (mode != Mode::write) return;
+    if (pipeline != nullptr) {
+      pipeline->settle([](SealedObject&) {});  // nothing submitted is kept
+    }
     staged.clear();
     staged_roots.clear();
     if (append_pos != state.last.end) {
@@ -326,23 +349,17 @@ namespace {
 
 class ChunkingWriter final : public Vault::Writer {
  public:
-  explicit ChunkingWriter(Vault::Impl& impl) : m_impl(impl), m_hasher(impl.keys().id()) {
-    if (!impl.writer_buffer_lent) {
-      if (impl.writer_buffer.size() != kChunkSize) impl.writer_buffer = PlainBytes(kChunkSize);
-      impl.writer_buffer_lent = true;
-      m_borrowed = true;
-      m_buffer = &impl.writer_buffer;
-    } else {
-      m_own_buffer = PlainBytes(kChunkSize);
-      m_buffer = &m_own_buffer;
-    }
-  }
+  explicit ChunkingWriter(Vault::Impl& impl)
+      : m_impl(impl), m_hasher(impl.keys().id()), m_buffer(impl.sealer().buffer()) {}
   ChunkingWriter(const ChunkingWriter&) = delete;
   ChunkingWriter& operator=(const ChunkingWriter&) = delete;
-  ~ChunkingWriter() override { release_buffer(); }
+  // An unfinished object's buffer wipes itself (PlainBytes); its chunks already submitted are
+  // sealed and stored but named by no object, like those of an interrupted write.
+  ~ChunkingWriter() override = default;
 
   void write(std::span<const std::uint8_t> bytes) override {
     m_impl.require_write();
+    if (m_finished) throw std::logic_error("vault writer used after finish");
     m_hasher.update(bytes);
     m_total += bytes.size();
     while (!bytes.empty()) {
@@ -350,60 +367,57 @@ class ChunkingWriter final : public Vault::Writer {
       // exactly 1 MiB stays one blob with the id of its bytes.
       if (m_filled == kChunkSize) flush_chunk();
       const std::size_t n = std::min(bytes.size(), kChunkSize - m_filled);
-      std::memcpy(m_buffer->data() + m_filled, bytes.data(), n);
+      std::memcpy(m_buffer.data() + m_filled, bytes.data(), n);
       m_filled += n;
-      m_high_water = std::max(m_high_water, m_filled);
       bytes = bytes.subspan(n);
     }
   }
 
+  // The object's id is the keyed hash of all its bytes, known here at once; the frames follow
+  // from the sealing thread, and the vault settles them before anything reads the object.
   ObjectId finish() override {
     m_impl.require_write();
-    if (m_manifest.chunks.empty()) {
-      const ObjectId id = m_impl.put_blob(m_buffer->span().first(m_filled));
-      release_buffer();
+    if (m_finished) throw std::logic_error("vault writer finished twice");
+    m_finished = true;
+    const ObjectId id = m_hasher.finish();
+    if (m_chunks_submitted == 0) {
+      SealJob job;
+      job.id = id;
+      job.size = m_filled;
+      job.buffer = std::move(m_buffer);
+      m_impl.submit(std::move(job));
       return id;
     }
     flush_chunk();
-    const ObjectId id = m_hasher.finish();
-    m_manifest.total_size = m_total;
-    if (m_impl.find(id) == nullptr) {
-      const auto encoded = encode_manifest(m_manifest);
-      m_impl.append(id, ObjectKind::manifest, encoded, m_total);
-    }
-    release_buffer();
+    m_manifest->total_size = m_total;
+    SealJob job;
+    job.kind = ObjectKind::manifest;
+    job.id = id;
+    job.manifest = std::move(m_manifest);
+    m_impl.submit(std::move(job));
     return id;
   }
 
  private:
-  // Wipes what was written into the buffer (only that: the rest is still zero or was wiped by
-  // the previous writer) and gives a borrowed buffer back.
-  void release_buffer() noexcept {
-    if (m_buffer == nullptr) return;
-    explicit_bzero(m_buffer->data(), m_high_water);
-    m_high_water = 0;
-    m_filled = 0;
-    if (m_borrowed) m_impl.writer_buffer_lent = false;
-    m_own_buffer.wipe();
-    m_buffer = nullptr;
-  }
-
   void flush_chunk() {
-    const auto chunk = m_buffer->span().first(m_filled);
-    const ObjectId id = m_impl.put_blob(chunk);
-    m_manifest.chunks.emplace_back(id, static_cast<std::uint32_t>(m_filled));
+    SealJob job;
+    job.size = m_filled;
+    job.buffer = std::exchange(m_buffer, m_impl.sealer().buffer());
+    job.chunk_of = m_manifest;
     m_filled = 0;
+    ++m_chunks_submitted;
+    m_impl.submit(std::move(job));
   }
 
   Vault::Impl& m_impl;
   crypto::KeyedHasher m_hasher;
-  PlainBytes m_own_buffer;
-  PlainBytes* m_buffer = nullptr;  // the Impl's or m_own_buffer; null once released
-  bool m_borrowed = false;
+  PlainBytes m_buffer;
   std::size_t m_filled = 0;
-  std::size_t m_high_water = 0;
   std::uint64_t m_total = 0;
-  Manifest m_manifest;
+  std::size_t m_chunks_submitted = 0;
+  // Filled by the sealing thread as it seals the chunks (see SealJob::chunk_of).
+  std::shared_ptr<Manifest> m_manifest = std::make_shared<Manifest>();
+  bool m_finished = false;
 };
 
 }  // namespace
@@ -503,6 +517,7 @@ Vault& Vault::operator=(Vault&&) noexcept = default;
 Vault::~Vault() = default;
 
 VaultInfo Vault::info() const {
+  m_impl->settle();
   const auto& s = m_impl->state;
   VaultInfo info;
   info.format_version = s.superblock.version;
@@ -524,9 +539,16 @@ VaultInfo Vault::info() const {
   return info;
 }
 
-bool Vault::contains(const ObjectId& id) const { return m_impl->find(id) != nullptr; }
+bool Vault::contains(const ObjectId& id) const {
+  // The last commit's index changes only at commit, which settles first: an object found there
+  // needs no wait for the sealing thread.
+  if (m_impl->state.last.record.index.count(id) != 0) return true;
+  m_impl->settle();
+  return m_impl->find(id) != nullptr;
+}
 
 std::optional<std::uint64_t> Vault::object_size(const ObjectId& id) const {
+  m_impl->settle();
   const IndexEntry* e = m_impl->find(id);
   if (e == nullptr) return std::nullopt;
   return e->size;
@@ -544,10 +566,14 @@ PlainBytes Vault::read(const ObjectId& id) const {
   return out;
 }
 
-std::vector<Vault::Piece> Vault::pieces(const ObjectId& id) const { return m_impl->pieces(id); }
+std::vector<Vault::Piece> Vault::pieces(const ObjectId& id) const {
+  m_impl->settle();
+  return m_impl->pieces(id);
+}
 
 void Vault::read_stream(const ObjectId& id,
                         const std::function<void(std::span<const std::uint8_t>)>& sink) const {
+  m_impl->settle();
   m_impl->stream(id, sink);
 }
 
@@ -557,10 +583,11 @@ ObjectId Vault::id_of(std::span<const std::uint8_t> bytes) const {
 
 ObjectId Vault::put(std::span<const std::uint8_t> bytes) {
   m_impl->require_write();
-  if (bytes.size() <= kChunkSize) return m_impl->put_blob(bytes);
   ChunkingWriter writer(*m_impl);
   writer.write(bytes);
-  return writer.finish();
+  const ObjectId id = writer.finish();
+  m_impl->settle();  // put stores before it returns; a writer's frames follow later
+  return id;
 }
 
 std::unique_ptr<Vault::Writer> Vault::writer() {
@@ -587,6 +614,7 @@ void Vault::set_root(const std::string& name, const ObjectId& id) {
 void Vault::commit() { m_impl->commit(); }
 void Vault::rollback() { m_impl->rollback(); }
 bool Vault::has_staged_changes() const {
+  m_impl->settle();
   return !m_impl->staged.empty() || !m_impl->staged_roots.empty();
 }
 

@@ -200,6 +200,28 @@ TEST(Crypto, AeadSealAppendKeepsThePrefix) {
   EXPECT_EQ(Bytes(out.begin() + 3, out.end()), sealed);
 }
 
+TEST(Crypto, AeadSealInPlaceGivesTheSameBytesAsAeadSeal) {
+  const SecretBytes key = random_key();
+  const Nonce nonce = random_nonce();
+  const Bytes ad = pattern(12, 5);
+  for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64},
+                                 std::size_t{65}, std::size_t{4096 + 3}, std::size_t{1} << 20}) {
+    const Bytes plaintext = pattern(size, 6);
+    Bytes buffer = plaintext;
+    buffer.resize(size + kTagBytes);
+    aead_seal_in_place(key, nonce, ad, buffer);
+    EXPECT_EQ(buffer, aead_seal(key, nonce, ad, plaintext)) << size;
+    Bytes opened(size);
+    ASSERT_TRUE(aead_open(key, nonce, ad, buffer, opened)) << size;
+    EXPECT_EQ(opened, plaintext) << size;
+  }
+  Bytes too_short(kTagBytes - 1);
+  EXPECT_THROW(aead_seal_in_place(key, nonce, {}, too_short), std::logic_error);
+  Bytes aliased = pattern(40, 7);
+  EXPECT_THROW(aead_seal_in_place(key, nonce, std::span(aliased).first(8), aliased),
+               std::logic_error);
+}
+
 TEST(Crypto, AeadSealAppendRefusesInputsInsideTheOutput) {
   const SecretBytes key = random_key();
   Bytes out = pattern(64, 4);

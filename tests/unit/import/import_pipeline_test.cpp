@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 
 namespace dmvault {
@@ -42,11 +43,12 @@ struct ImportSetup {
   ImportSetup() { Vault::create(vault_path, passphrase("pw"), fast_options()); }
   Vault open() { return Vault::open(vault_path, passphrase("pw"), write_options()); }
   ImportSummary import(std::vector<fs::path> parts, std::vector<std::string>* warnings = nullptr,
-                       const std::string& platform = "") {
+                       const std::string& platform = "", bool rehash = false) {
     Vault v = open();
     ImportRequest request;
     request.parts = std::move(parts);
     request.platform = platform;
+    request.rehash = rehash;
     if (warnings) request.on_warning = [warnings](const std::string& w) { warnings->push_back(w); };
     return import_export(v, request);
   }
@@ -149,6 +151,113 @@ TEST(ImportPipeline, PartsCombineIntoOneExportAndEveryFileIsStoredByteExact) {
   // Media that messages reference are linked to the stored files.
   const auto counts = catalog.counts();
   EXPECT_GT(counts.media_files, 0u);
+}
+
+// A copy of the fixture whose files the test may touch.
+fs::path copy_of_fixture(const TempDir& dir) {
+  const fs::path copy = dir.path() / "export";
+  fs::copy(kFixture, copy, fs::copy_options::recursive);
+  return copy;
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Rewrites a file's bytes in place and gives it back its modification time.
+void rewrite_keeping_time(const fs::path& path, const std::string& bytes) {
+  const auto time = fs::last_write_time(path);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  fs::last_write_time(path, time);
+}
+
+TEST(ImportPipeline, AnUnchangedExportIsKnownByItsFilesWithoutReadingThemAndChangesNothing) {
+  ImportSetup s;
+  const fs::path exported = copy_of_fixture(s.dir);
+  const auto first = s.import({exported});
+  ASSERT_GT(first.messages_added, 0u);
+  EXPECT_EQ(first.files_unchanged, 0u);
+  EXPECT_EQ(first.unchanged_since_source, 0);
+  const std::string before = file_bytes(s.vault_path);
+
+  const auto again = s.import({exported});
+  EXPECT_EQ(again.unchanged_since_source, 1);
+  EXPECT_GT(again.unchanged_since_ms, 0);
+  EXPECT_EQ(again.platform, first.platform);
+  EXPECT_EQ(again.files, first.files);
+  EXPECT_EQ(again.files_unchanged, first.files);
+  EXPECT_EQ(again.bytes_read, first.bytes_read);
+  EXPECT_EQ(again.bytes_unchanged, first.bytes_read);
+  EXPECT_EQ(again.messages_added, 0u);
+  EXPECT_EQ(again.messages_duplicate, first.messages_added + first.messages_duplicate);
+  EXPECT_EQ(again.conversations, first.conversations);
+  EXPECT_EQ(again.bytes_stored, 0u);
+  EXPECT_EQ(file_bytes(s.vault_path), before);
+
+  // --rehash reads everything: the importer runs, finds every message stored, writes nothing.
+  const auto rehashed = s.import({exported}, nullptr, "", true);
+  EXPECT_EQ(rehashed.unchanged_since_source, 0);
+  EXPECT_EQ(rehashed.files_unchanged, 0u);
+  EXPECT_EQ(rehashed.messages_added, 0u);
+  EXPECT_EQ(rehashed.messages_duplicate, first.messages_added + first.messages_duplicate);
+  EXPECT_EQ(file_bytes(s.vault_path), before);
+}
+
+TEST(ImportPipeline, AFileWithANewTimeIsReadAgainAndTheRestIsTakenAsStored) {
+  ImportSetup s;
+  const fs::path exported = copy_of_fixture(s.dir);
+  const auto first = s.import({exported});
+  const fs::path touched = exported / "messages/inbox/weekendcrew_ab12cd34ef/message_1.json";
+  fs::last_write_time(touched, fs::last_write_time(touched) + std::chrono::hours(1));
+  const std::string before = file_bytes(s.vault_path);
+
+  const auto again = s.import({exported});
+  // Read again and hashed to the same content: the importer ran over the export, found every
+  // message stored, and the vault did not change.
+  EXPECT_EQ(again.unchanged_since_source, 0);
+  EXPECT_EQ(again.files_unchanged, first.files - 1);
+  EXPECT_EQ(again.messages_added, 0u);
+  EXPECT_EQ(again.messages_duplicate, first.messages_added + first.messages_duplicate);
+  EXPECT_EQ(file_bytes(s.vault_path), before);
+}
+
+TEST(ImportPipeline, ContentChangedUnderTheSameSizeAndTimeIsReadOnlyWithRehash) {
+  ImportSetup s;
+  const fs::path exported = copy_of_fixture(s.dir);
+  s.import({exported});
+  const fs::path photo = exported / "messages/inbox/anaperez_k3j9x0q2ab/photos/271828_n_1.jpg";
+  std::string bytes = file_bytes(photo);
+  ASSERT_FALSE(bytes.empty());
+  bytes.back() = static_cast<char>(bytes.back() ^ 0x5a);
+  rewrite_keeping_time(photo, bytes);
+
+  // The documented limit of the shortcut: the same path, size and time are taken as the same
+  // file.
+  EXPECT_NE(s.import({exported}).unchanged_since_source, 0);
+
+  const auto rehashed = s.import({exported}, nullptr, "", true);
+  EXPECT_EQ(rehashed.unchanged_since_source, 0);
+  EXPECT_GT(rehashed.bytes_stored, 0u);
+  std::int64_t second_source = 0;
+  {
+    Vault v = Vault::open(s.vault_path, passphrase("pw"), read_options());
+    catalog::Catalog catalog = import::load_catalog(v);
+    const auto sources = catalog.sources();
+    ASSERT_EQ(sources.size(), 2u);
+    second_source = sources[1].id;
+    bool found = false;
+    for (const catalog::StoredFile& file : catalog.files(second_source)) {
+      if (file.path != "messages/inbox/anaperez_k3j9x0q2ab/photos/271828_n_1.jpg") continue;
+      found = true;
+      const PlainBytes stored = v.read(file.content);
+      EXPECT_EQ(std::string(stored.span().begin(), stored.span().end()), bytes);
+    }
+    EXPECT_TRUE(found);
+  }
+
+  // Now the new bytes are what the shortcut knows for that path, size and time.
+  EXPECT_EQ(s.import({exported}).unchanged_since_source, second_source);
 }
 
 }  // namespace
