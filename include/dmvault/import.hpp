@@ -29,6 +29,9 @@ struct ImportRequest {
   // Read and hash every file even when an earlier import stored a file of the same path, size
   // and modification time (which is otherwise taken as that stored file, unread).
   bool rehash = false;
+  // Where the catalog being changed is kept, encrypted, while the import runs ("": the system's
+  // temporary folder). The command line gives the vault's folder.
+  std::filesystem::path scratch_directory;
   // Called now and then with the bytes read so far (for a progress bar).
   std::function<void(std::uint64_t bytes, std::uint64_t files)> on_progress;
   // Records kept only partly, entries skipped: one line each, already naming the file.

@@ -396,6 +396,8 @@ class Catalog::Impl {
   // local, but every savepoint makes FTS5 flush its pending terms to a new segment, which
   // multiplies the cost of an import several times.)
   bool m_run_failed = false;
+  // A scratch catalog (no journal) whose run was aborted: its file holds half a run.
+  bool m_discarded = false;
 
   void require_run(std::int64_t source_id, const char* operation) const {
     if (m_active_source == 0 || source_id != m_active_source) {
@@ -859,8 +861,16 @@ Catalog::Catalog(Catalog&&) noexcept = default;
 Catalog& Catalog::operator=(Catalog&&) noexcept = default;
 Catalog::~Catalog() = default;  // closing the connection rolls back an unfinished run
 
-Catalog Catalog::create() {
-  sql::Database db = sql::Database::open();
+Catalog Catalog::create() { return create_on(sql::Database::open()); }
+
+Catalog Catalog::create_in(std::shared_ptr<ScratchFile> file) {
+  if (file == nullptr || file->size() != 0) {
+    throw std::logic_error("catalog: create_in needs an empty scratch file");
+  }
+  return create_on(sql::Database::open_scratch(std::move(file)));
+}
+
+Catalog Catalog::create_on(sql::Database db) {
   db.exec("BEGIN");
   db.exec(kSchema);
   db.exec(kPeopleSchema);
@@ -948,8 +958,20 @@ void add_temporary_people_tables(sql::Database& db) {
 }  // namespace
 
 Catalog Catalog::load(std::span<const std::uint8_t> image) {
-  sql::Database db =
-      open_checked(image, image.size(), true, [&] { return sql::Database::open(image); });
+  return load_on(
+      open_checked(image, image.size(), true, [&] { return sql::Database::open(image); }));
+}
+
+Catalog Catalog::load_into(std::shared_ptr<ScratchFile> file) {
+  if (file == nullptr) throw std::logic_error("catalog: load_into without a file");
+  std::array<std::uint8_t, sizeof kSqliteMagic> head{};
+  const std::uint64_t size = file->size();
+  if (size >= head.size()) file->read(0, head);
+  return load_on(
+      open_checked(head, size, true, [&] { return sql::Database::open_scratch(std::move(file)); }));
+}
+
+Catalog Catalog::load_on(sql::Database db) {
   db.exec(kPeopleSchema);
   if (!has_table(db, "conversation_stats")) {
     db.exec("BEGIN");
@@ -998,9 +1020,18 @@ void Catalog::with_image(const std::function<void(std::span<const std::uint8_t>)
   m_impl->m_db.with_image(use);
 }
 
+void Catalog::stream_image(const std::function<void(std::span<const std::uint8_t>)>& sink) {
+  if (m_impl->m_active_source != 0) {
+    throw std::logic_error("catalog: serialize during an import run");
+  }
+  if (m_impl->m_discarded) throw std::logic_error("catalog: a scratch catalog after abort_source");
+  m_impl->m_db.stream_image(sink);
+}
+
 std::int64_t Catalog::begin_source(const SourceRecord& source) {
   Impl& impl = *m_impl;
   if (impl.m_active_source != 0) throw std::logic_error("catalog: an import run is in progress");
+  if (impl.m_discarded) throw std::logic_error("catalog: a scratch catalog after abort_source");
   impl.end_run();
   impl.m_db.exec("BEGIN");
   try {
@@ -1119,6 +1150,11 @@ void Catalog::abort_source() {
   Impl& impl = *m_impl;
   if (impl.m_active_source == 0) return;
   impl.end_run();
+  if (impl.m_db.has_scratch()) {
+    // Without a journal nothing can be rolled back: the catalog is only good to throw away.
+    impl.m_discarded = true;
+    return;
+  }
   if (impl.m_db.in_transaction()) impl.m_db.exec("ROLLBACK");
 }
 

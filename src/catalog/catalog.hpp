@@ -10,6 +10,7 @@
 #pragma once
 
 #include "catalog/image_source.hpp"
+#include "catalog/scratch_file.hpp"
 #include "dmvault/model.hpp"
 #include "dmvault/secret.hpp"
 #include "dmvault/vault.hpp"
@@ -24,6 +25,10 @@
 #include <vector>
 
 namespace dmvault::catalog {
+
+namespace sql {
+class Database;
+}
 
 // One import run (DESIGN §4 "Source").
 struct SourceRecord {
@@ -177,6 +182,12 @@ class Catalog {
  public:
   // A new, empty catalog with the current schema.
   static Catalog create();
+  // The same in a scratch file (which must be empty): the catalog an import changes, with only
+  // a bounded page cache in memory. It has no journal: a run that fails or is aborted leaves it
+  // good only to throw away (abort_source does not roll it back; everything after refuses).
+  static Catalog create_in(std::shared_ptr<ScratchFile> file);
+  // The catalog whose image `file` holds (quick_check on every page), changed in place.
+  static Catalog load_into(std::shared_ptr<ScratchFile> file);
   // From a serialized image (as returned by serialize()). Error(corrupted) when it is not a
   // catalog; Error(not_a_vault) when its schema is newer than this dmvault reads.
   static Catalog load(std::span<const std::uint8_t> image);
@@ -198,6 +209,8 @@ class Catalog {
   // The same bytes handed to `use` without a copy (see sql::Database::with_image); the catalog
   // must not change during the call.
   void with_image(const std::function<void(std::span<const std::uint8_t>)>& use);
+  // The image handed to `sink` in order, in one or more pieces (any catalog, scratch included).
+  void stream_image(const std::function<void(std::span<const std::uint8_t>)>& sink);
   // Reads every page and checks the database's structure (SQLite's quick_check): verify runs it,
   // since load_paged does not. Error(corrupted) naming the first problem.
   void check_integrity();
@@ -290,6 +303,8 @@ class Catalog {
 
  private:
   explicit Catalog(std::unique_ptr<Impl> impl);
+  static Catalog create_on(sql::Database db);
+  static Catalog load_on(sql::Database db);
   std::unique_ptr<Impl> m_impl;
 };
 

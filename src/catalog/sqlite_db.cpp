@@ -146,6 +146,10 @@ sqlite3_vfs nofile_vfs = {2,
 // sits just below that, so that SQLite's doubling growth stops there instead of failing.
 constexpr sqlite3_int64 kMaxLoadedCatalog = 0x7fff0000;
 
+// The page cache of a scratch catalog (negative: KiB): large enough that an import's inserts
+// mostly hit it, small enough that the import's memory stays flat in the catalog's size.
+constexpr const char* kScratchCacheSize = "PRAGMA cache_size=-65536";
+
 // --- The paged VFS -------------------------------------------------------------------------
 // The main file of a paged connection is an catalog::ImageSource: read-only, immutable (no locks,
 // no journal, no change counter to watch), answered from the source page by page. Any other file
@@ -244,17 +248,130 @@ int paged_open(sqlite3_vfs*, sqlite3_filename, sqlite3_file* file, int flags, in
 // The no-file VFS with its own xOpen and file size (set up in initialize_once).
 sqlite3_vfs paged_vfs;
 
+// --- The scratch VFS ------------------------------------------------------------------------
+// The main file of a scratch connection is a catalog::ScratchFile: read and written page by page,
+// so that the connection keeps only its page cache in memory. Any other file is refused like on
+// the no-file VFS (the journal is off: a scratch catalog is thrown away when its run fails).
+constexpr const char* kScratchVfsName = "dmvault-scratch";
+thread_local catalog::ScratchFile* t_opening_scratch = nullptr;
+
+struct ScratchHandle {
+  sqlite3_file base;
+  catalog::ScratchFile* file;
+  std::optional<Error>* pending;  // as PagedFile::pending
+};
+
+// Runs a scratch file operation; an Error is kept for fail() and SQLite gets `failure`.
+template <typename F>
+int scratch_call(sqlite3_file* file, int failure, F&& op) {
+  auto* scratch = reinterpret_cast<ScratchHandle*>(file);
+  try {
+    op(*scratch->file);
+    return SQLITE_OK;
+  } catch (const Error& error) {
+    *scratch->pending = error;
+    return failure;
+  } catch (const std::bad_alloc&) {
+    return SQLITE_IOERR_NOMEM;
+  }
+}
+
+int scratch_close(sqlite3_file* file) {
+  auto* scratch = reinterpret_cast<ScratchHandle*>(file);
+  delete scratch->pending;
+  scratch->pending = nullptr;
+  return SQLITE_OK;
+}
+
+int scratch_read(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 offset) {
+  if (amount < 0 || offset < 0) return SQLITE_IOERR_READ;
+  auto* out = static_cast<std::uint8_t*>(buffer);
+  const auto begin = static_cast<std::uint64_t>(offset);
+  const auto wanted = static_cast<std::uint64_t>(amount);
+  std::uint64_t available = 0;
+  const int rc = scratch_call(file, SQLITE_IOERR_READ, [&](catalog::ScratchFile& scratch) {
+    const std::uint64_t size = scratch.size();
+    available = begin >= size ? 0 : std::min(wanted, size - begin);
+    if (available > 0) scratch.read(begin, {out, static_cast<std::size_t>(available)});
+  });
+  if (rc != SQLITE_OK) return rc;
+  if (available < wanted) {
+    std::memset(out + available, 0, static_cast<std::size_t>(wanted - available));
+    return SQLITE_IOERR_SHORT_READ;
+  }
+  return SQLITE_OK;
+}
+
+int scratch_write(sqlite3_file* file, const void* buffer, int amount, sqlite3_int64 offset) {
+  if (amount < 0 || offset < 0) return SQLITE_IOERR_WRITE;
+  return scratch_call(file, SQLITE_IOERR_WRITE, [&](catalog::ScratchFile& scratch) {
+    scratch.write(static_cast<std::uint64_t>(offset),
+                  {static_cast<const std::uint8_t*>(buffer), static_cast<std::size_t>(amount)});
+  });
+}
+
+int scratch_truncate(sqlite3_file* file, sqlite3_int64 size) {
+  if (size < 0) return SQLITE_IOERR_TRUNCATE;
+  return scratch_call(file, SQLITE_IOERR_TRUNCATE, [&](catalog::ScratchFile& scratch) {
+    scratch.truncate(static_cast<std::uint64_t>(size));
+  });
+}
+
+int scratch_file_size(sqlite3_file* file, sqlite3_int64* size) {
+  *size = static_cast<sqlite3_int64>(reinterpret_cast<ScratchHandle*>(file)->file->size());
+  return SQLITE_OK;
+}
+int scratch_device_characteristics(sqlite3_file*) {
+  return SQLITE_IOCAP_ATOMIC4K | SQLITE_IOCAP_SAFE_APPEND | SQLITE_IOCAP_POWERSAFE_OVERWRITE;
+}
+
+const sqlite3_io_methods scratch_methods = {1,
+                                            scratch_close,
+                                            scratch_read,
+                                            scratch_write,
+                                            scratch_truncate,
+                                            paged_sync,
+                                            scratch_file_size,
+                                            paged_lock,
+                                            paged_lock,
+                                            paged_check_reserved_lock,
+                                            paged_file_control,
+                                            paged_sector_size,
+                                            scratch_device_characteristics,
+                                            nullptr,
+                                            nullptr,
+                                            nullptr,
+                                            nullptr,
+                                            nullptr,
+                                            nullptr};
+
+int scratch_open(sqlite3_vfs*, sqlite3_filename, sqlite3_file* file, int flags, int* out_flags) {
+  file->pMethods = nullptr;
+  if ((flags & SQLITE_OPEN_MAIN_DB) == 0 || t_opening_scratch == nullptr) return SQLITE_CANTOPEN;
+  auto* scratch = reinterpret_cast<ScratchHandle*>(file);
+  scratch->pending = new (std::nothrow) std::optional<Error>();
+  if (scratch->pending == nullptr) return SQLITE_NOMEM;
+  scratch->file = std::exchange(t_opening_scratch, nullptr);
+  scratch->base.pMethods = &scratch_methods;
+  if (out_flags != nullptr) *out_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_MAIN_DB;
+  return SQLITE_OK;
+}
+
+sqlite3_vfs scratch_vfs;
+
 // The Error a paged read stored for `db`'s main file, taken (empty for any other connection).
 std::optional<Error> take_paged_error(sqlite3* db) {
   if (db == nullptr) return std::nullopt;
   sqlite3_file* file = nullptr;
   if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
-      file == nullptr || file->pMethods != &paged_methods) {
+      file == nullptr) {
     return std::nullopt;
   }
-  auto* paged = reinterpret_cast<PagedFile*>(file);
-  if (paged->pending == nullptr) return std::nullopt;
-  return std::exchange(*paged->pending, std::nullopt);
+  std::optional<Error>* pending = nullptr;
+  if (file->pMethods == &paged_methods) pending = reinterpret_cast<PagedFile*>(file)->pending;
+  if (file->pMethods == &scratch_methods) pending = reinterpret_cast<ScratchHandle*>(file)->pending;
+  if (pending == nullptr) return std::nullopt;
+  return std::exchange(*pending, std::nullopt);
 }
 
 bool g_zeroing = false;
@@ -276,8 +393,13 @@ void initialize_once() {
   paged_vfs.szOsFile = sizeof(PagedFile);
   paged_vfs.zName = kPagedVfsName;
   paged_vfs.xOpen = paged_open;
+  scratch_vfs = nofile_vfs;
+  scratch_vfs.szOsFile = sizeof(ScratchHandle);
+  scratch_vfs.zName = kScratchVfsName;
+  scratch_vfs.xOpen = scratch_open;
   g_init_rc = sqlite3_vfs_register(&nofile_vfs, 0);
   if (g_init_rc == SQLITE_OK) g_init_rc = sqlite3_vfs_register(&paged_vfs, 0);
+  if (g_init_rc == SQLITE_OK) g_init_rc = sqlite3_vfs_register(&scratch_vfs, 0);
 }
 
 bool is_io_failure(int rc) {
@@ -495,6 +617,41 @@ Database Database::open_paged(std::shared_ptr<catalog::ImageSource> source) {
   return db;
 }
 
+Database Database::open_scratch(std::shared_ptr<catalog::ScratchFile> file) {
+  initialize();
+  if (file == nullptr) throw std::logic_error("catalog: open_scratch without a file");
+  sqlite3* handle = nullptr;
+  const int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  t_opening_scratch = file.get();
+  const int rc = sqlite3_open_v2("catalog", &handle, flags, kScratchVfsName);
+  t_opening_scratch = nullptr;
+  Database db(handle);
+  db.m_scratch = std::move(file);
+  if (rc != SQLITE_OK) {
+    if (std::optional<Error> cause = take_paged_error(handle)) throw std::move(*cause);
+    std::string message = "catalog: cannot open the catalog's scratch file: ";
+    message += handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
+    throw Error(ErrorCode::io, std::move(message));
+  }
+  // No journal: a run that fails throws the whole scratch catalog away (it was never stored),
+  // so a rollback journal would only copy every changed page, in memory. The page cache is
+  // bounded: that is the point of the scratch file. Set before the hardening, since defensive
+  // mode ignores journal_mode=OFF.
+  db.exec(
+      "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+      " PRAGMA temp_store=MEMORY; PRAGMA secure_delete=ON;");
+  harden_connection(handle);
+  db.exec(kScratchCacheSize);
+  if (db.query_text("PRAGMA temp_store") != "2" || db.query_text("PRAGMA journal_mode") != "off" ||
+      db.query_text("PRAGMA secure_delete") != "1") {
+    throw Error(ErrorCode::io, "catalog: SQLite refused the scratch catalog's settings");
+  }
+  return db;
+}
+
+bool Database::has_scratch() const noexcept { return m_scratch != nullptr; }
+
 Database Database::open(std::optional<std::span<const std::uint8_t>> image) {
   initialize();
   sqlite3* handle = nullptr;
@@ -544,6 +701,7 @@ void Database::apply_memory_settings() {
 
 Database::Database(Database&& other) noexcept
     : m_source(std::move(other.m_source)),
+      m_scratch(std::move(other.m_scratch)),
       m_db(std::exchange(other.m_db, nullptr)),
       m_cache(std::move(other.m_cache)) {
   other.m_cache.clear();
@@ -553,6 +711,7 @@ Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
     close();
     m_source = std::move(other.m_source);
+    m_scratch = std::move(other.m_scratch);
     m_db = std::exchange(other.m_db, nullptr);
     m_cache = std::move(other.m_cache);
     other.m_cache.clear();
@@ -567,6 +726,7 @@ void Database::close() noexcept {
   if (m_db != nullptr) sqlite3_close_v2(m_db);
   m_db = nullptr;
   m_source.reset();
+  m_scratch.reset();
 }
 
 void Database::exec(const char* sql) {
@@ -593,7 +753,25 @@ std::int64_t Database::changes() const { return sqlite3_changes64(m_db); }
 
 bool Database::in_transaction() const { return sqlite3_get_autocommit(m_db) == 0; }
 
+void Database::stream_image(const std::function<void(std::span<const std::uint8_t>)>& sink) {
+  if (m_scratch == nullptr) {
+    with_image(sink);
+    return;
+  }
+  if (in_transaction()) throw std::logic_error("catalog: stream_image inside a transaction");
+  // Everything is in the file once the last transaction committed (journal off, no WAL).
+  PlainBytes piece(std::size_t{1} << 20);
+  const std::uint64_t size = m_scratch->size();
+  for (std::uint64_t at = 0; at < size;) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), size - at));
+    m_scratch->read(at, piece.span().first(n));
+    sink(piece.span().first(n));
+    at += n;
+  }
+}
+
 void Database::with_image(const std::function<void(std::span<const std::uint8_t>)>& use) {
+  if (m_scratch != nullptr) throw std::logic_error("catalog: with_image on a scratch catalog");
   sqlite3_int64 size = 0;
   // A deserialized (memdb) database hands out its own buffer; a fresh ":memory:" one only a copy,
   // which is wiped and freed once used.
@@ -620,6 +798,15 @@ void Database::with_image(const std::function<void(std::span<const std::uint8_t>
 
 PlainBytes Database::serialize() {
   PlainBytes out;
+  if (m_scratch != nullptr) {
+    out = PlainBytes(static_cast<std::size_t>(m_scratch->size()));
+    std::size_t at = 0;
+    stream_image([&](std::span<const std::uint8_t> piece) {
+      std::memcpy(out.data() + at, piece.data(), piece.size());
+      at += piece.size();
+    });
+    return out;
+  }
   with_image([&](std::span<const std::uint8_t> image) {
     out = PlainBytes(image.size());
     std::memcpy(out.data(), image.data(), image.size());

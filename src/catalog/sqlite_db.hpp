@@ -25,6 +25,7 @@
 #pragma once
 
 #include "catalog/image_source.hpp"
+#include "catalog/scratch_file.hpp"
 #include "dmvault/secret.hpp"
 
 #include <cstdint>
@@ -109,6 +110,12 @@ class Database {
   // file over the source; every other file is refused, as on the no-file VFS). An Error thrown
   // by the source comes out of the query that needed the page.
   static Database open_paged(std::shared_ptr<catalog::ImageSource> source);
+  // A read-write database in `file` (empty: a new database; else the image it holds), through
+  // the "dmvault-scratch" VFS, with a bounded page cache, no journal (a failed transaction leaves
+  // the database unusable: throw it away) and every other file refused. An Error thrown by the
+  // file comes out of the statement that needed it.
+  static Database open_scratch(std::shared_ptr<catalog::ScratchFile> file);
+  bool has_scratch() const noexcept;
 
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;
@@ -133,6 +140,9 @@ class Database {
   // buffer, or SQLite's copy of a fresh one (wiped and freed after). The span is valid only
   // during the call, which must not change the database.
   void with_image(const std::function<void(std::span<const std::uint8_t>)>& use);
+  // The main schema's bytes handed to `sink` in order, in one piece or (a scratch database,
+  // outside a transaction) in 1 MiB pieces read back from its file.
+  void stream_image(const std::function<void(std::span<const std::uint8_t>)>& sink);
 
   sqlite3* handle() const noexcept { return m_db; }
 
@@ -143,6 +153,7 @@ class Database {
 
   // The image a paged connection reads; declared first so the connection closes before it goes.
   std::shared_ptr<catalog::ImageSource> m_source;
+  std::shared_ptr<catalog::ScratchFile> m_scratch;  // likewise, for a scratch connection
   sqlite3* m_db = nullptr;
   std::unordered_map<std::string_view, std::unique_ptr<Statement>> m_cache;
 };

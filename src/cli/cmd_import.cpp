@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -133,6 +134,7 @@ int run_import(const ImportOptions& options, Context& context) {
   request.options.timezone = options.timezone;
   request.options.self_name = options.self_name;
   request.rehash = options.rehash;
+  request.scratch_directory = std::filesystem::absolute(options.vault).parent_path();
   request.on_progress = [&progress](std::uint64_t bytes, std::uint64_t files) {
     progress.update(bytes, files);
   };

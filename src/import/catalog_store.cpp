@@ -1,6 +1,7 @@
 #include "import/catalog_store.hpp"
 
 #include "dmvault/error.hpp"
+#include "import/scratch_file.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -80,10 +81,23 @@ catalog::Catalog load_catalog_for_update(const Vault& vault) {
   return catalog::Catalog::load(image.span());
 }
 
+catalog::Catalog load_catalog_for_import(const Vault& vault,
+                                         const std::filesystem::path& scratch_directory) {
+  auto file = EncryptedScratchFile::create(scratch_directory);
+  const auto root = vault.root(kCatalogRoot);
+  if (!root) return catalog::Catalog::create_in(std::move(file));
+  std::uint64_t at = 0;
+  vault.read_stream(*root, [&](std::span<const std::uint8_t> piece) {
+    file->write(at, piece);
+    at += piece.size();
+  });
+  return catalog::Catalog::load_into(std::move(file));
+}
+
 void store_catalog(Vault& vault, catalog::Catalog& catalog) {
-  ObjectId id{};
-  catalog.with_image([&](std::span<const std::uint8_t> image) { id = vault.put(image); });
-  vault.set_root(kCatalogRoot, id);
+  auto writer = vault.writer();
+  catalog.stream_image([&](std::span<const std::uint8_t> piece) { writer->write(piece); });
+  vault.set_root(kCatalogRoot, writer->finish());
 }
 
 }  // namespace dmvault::import

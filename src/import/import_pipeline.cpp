@@ -158,10 +158,12 @@ const Importer& choose_importer(const std::vector<std::unique_ptr<Importer>>& im
   return *best;
 }
 
-// A file as an earlier import saw it. An export file with the same key is taken as that
-// import's stored content without being read: re-downloading or re-extracting an export keeps
-// sizes but not always times, and a file edited in place changes its time, so a match is the
-// same file in practice; --rehash reads everything when that is not good enough.
+// A file as an earlier import of the export of the same name saw it. An export file with the
+// same key is taken as that import's stored content without being read. A new download or a
+// new extraction gives its files new times (the export's date, or the time of extraction), and
+// a file edited in place changes its time, so a match is the same file in practice; two
+// different exports whose files share sizes and times (generated ones do) are told apart by
+// their names; --rehash reads everything when that is not good enough.
 struct FileKey {
   std::string path;
   std::uint64_t size = 0;
@@ -172,10 +174,11 @@ struct FileKey {
 // What earlier imports stored, read from the catalog page by page before anything is read.
 class PriorImports {
  public:
-  PriorImports(const Vault& vault, bool enabled) {
+  PriorImports(const Vault& vault, bool enabled, const std::string& export_name) {
     if (!enabled || !vault.root(import::kCatalogRoot)) return;
     m_catalog.emplace(import::load_catalog(vault));
     m_sources = m_catalog->sources();
+    std::erase_if(m_sources, [&](const auto& source) { return source.export_name != export_name; });
     for (const catalog::SourceRecord& source : m_sources) {
       for (const catalog::StoredFile& file : m_catalog->files(source.id)) {
         // An archive that records no time gives every file time 0: no key then.
@@ -236,7 +239,7 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
 
   // 1. Every file, byte-exact. A later part holding the same path wins, as when a re-download
   //    is given after the original.
-  PriorImports prior(vault, !request.rehash);
+  PriorImports prior(vault, !request.rehash, export_name);
   std::map<std::string, StoredEntry> stored;
   std::vector<std::uint8_t> buffer(1 << 20);
   tree.visit([&](const ExportEntry& entry, EntryReader& reader) {
@@ -291,7 +294,9 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
   }
 
   // 3. The catalog, in one transaction with the commit.
-  catalog::Catalog catalog = import::load_catalog_for_update(vault);
+  catalog::Catalog catalog = import::load_catalog_for_import(
+      vault, request.scratch_directory.empty() ? std::filesystem::temp_directory_path()
+                                               : request.scratch_directory);
   catalog::SourceRecord source;
   source.platform = importer.name();
   source.export_name = export_name;

@@ -187,6 +187,13 @@ class PlaintextNeverOnDisk : public ::testing::Test {
         paths.resize(1);
       }
       if (!writes) continue;
+      // An import's catalog scratch file: unnamed (O_TMPFILE) in the vault's folder, every block
+      // encrypted (tests/unit/import/scratch_file_test.cpp reads it back and finds no byte in
+      // the clear). Nothing is left there: check_folders scans the folder after each command.
+      if (rest.find("O_TMPFILE") != std::string::npos &&
+          fs::path(paths[0]).lexically_normal() == m_vault_dir.lexically_normal()) {
+        continue;
+      }
       for (const std::string& path : paths) {
         const std::string absolute =
             !path.empty() && path[0] == '/' ? path : (m_work / path).lexically_normal().string();

@@ -222,6 +222,39 @@ TEST(ImportPipeline, AFileWithANewTimeIsReadAgainAndTheRestIsTakenAsStored) {
   EXPECT_EQ(file_bytes(s.vault_path), before);
 }
 
+// Generated exports give every file the same time: another export whose file has the path,
+// size and time of one imported before, with other bytes, is read, since its name differs.
+TEST(ImportPipeline, AnotherExportWithTheSameSizesAndTimesIsReadInFull) {
+  ImportSetup s;
+  const fs::path first = copy_of_fixture(s.dir);
+  const fs::path second = s.dir.path() / "second-download";
+  fs::copy(first, second, fs::copy_options::recursive);
+  const fs::path photo = second / "messages/inbox/anaperez_k3j9x0q2ab/photos/271828_n_1.jpg";
+  std::string bytes = file_bytes(photo);
+  ASSERT_FALSE(bytes.empty());
+  bytes.front() = static_cast<char>(bytes.front() ^ 0x21);
+  rewrite_keeping_time(photo, bytes);
+  fs::last_write_time(first / "messages/inbox/anaperez_k3j9x0q2ab/photos/271828_n_1.jpg",
+                      fs::last_write_time(photo));
+  s.import({first});
+
+  const auto again = s.import({second});
+  EXPECT_EQ(again.unchanged_since_source, 0);
+  EXPECT_EQ(again.files_unchanged, 0u);
+  Vault v = Vault::open(s.vault_path, passphrase("pw"), read_options());
+  catalog::Catalog catalog = import::load_catalog(v);
+  const auto sources = catalog.sources();
+  ASSERT_EQ(sources.size(), 2u);
+  bool found = false;
+  for (const catalog::StoredFile& file : catalog.files(sources[1].id)) {
+    if (file.path != "messages/inbox/anaperez_k3j9x0q2ab/photos/271828_n_1.jpg") continue;
+    found = true;
+    const PlainBytes stored = v.read(file.content);
+    EXPECT_EQ(std::string(stored.span().begin(), stored.span().end()), bytes);
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST(ImportPipeline, ContentChangedUnderTheSameSizeAndTimeIsReadOnlyWithRehash) {
   ImportSetup s;
   const fs::path exported = copy_of_fixture(s.dir);
