@@ -482,23 +482,25 @@ class Catalog::Impl {
   void index_unindexed() {
     if (m_unindexed.empty()) return;
     std::sort(m_unindexed.begin(), m_unindexed.end());
+    // Each row is read once (the catalog may not fit the page cache) and written to both
+    // indexes, each of which sees its ids ascending.
     static const std::string select = std::string(kFtsValues) + " WHERE id = ?1";
     for (const std::int64_t id : m_unindexed) {
-      write_fts_rows(select, id, false);
-    }
-    for (const std::int64_t id : m_unindexed) {
-      std::string text;
+      auto row = m_db.query(select);
+      row->bind_int(1, id);
+      if (!row->step()) damaged("a message vanished before it was indexed");
       {
-        auto q = m_db.query("SELECT text FROM messages WHERE id = ?1");
-        q->bind_int(1, id);
-        if (!q->step()) damaged("a message vanished before it was indexed");
-        text = q->column_text(0);
+        auto q = m_db.query(kFtsAdd);
+        q->bind_int(2, id);
+        for (int column = 1; column <= 5; ++column) {
+          q->bind_text(column + 2, row->column_text(column));
+        }
+        q->run();
       }
       auto q = m_db.query("INSERT INTO messages_trigram(rowid, text) VALUES (?1, ?2)");
       q->bind_int(1, id);
-      q->bind_text(2, text);
+      q->bind_text(2, row->column_text(1));
       q->run();
-      explicit_bzero(text.data(), text.size());
     }
     m_unindexed.clear();
   }

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -95,7 +96,8 @@ int change_people(const PeopleOptions& options, Context& context,
                   const std::function<bool(catalog::Catalog&)>& change) {
   require_vault_file(options.vault);
   Vault vault = open_vault(options.vault, options.unlock, Vault::Mode::write, context);
-  catalog::Catalog catalog = import::load_catalog_for_update(vault);
+  catalog::Catalog catalog = import::load_catalog_for_update(
+      vault, std::filesystem::absolute(options.vault).parent_path());
   if (!change(catalog)) return 1;
   import::store_catalog(vault, catalog);
   vault.commit();

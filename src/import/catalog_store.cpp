@@ -74,14 +74,7 @@ catalog::Catalog load_catalog(const Vault& vault) {
   return catalog::Catalog::load_paged(std::make_shared<VaultCatalogSource>(vault, *root));
 }
 
-catalog::Catalog load_catalog_for_update(const Vault& vault) {
-  const auto root = vault.root(kCatalogRoot);
-  if (!root) return catalog::Catalog::create();
-  const PlainBytes image = vault.read(*root);
-  return catalog::Catalog::load(image.span());
-}
-
-catalog::Catalog load_catalog_for_import(const Vault& vault,
+catalog::Catalog load_catalog_for_update(const Vault& vault,
                                          const std::filesystem::path& scratch_directory) {
   auto file = EncryptedScratchFile::create(scratch_directory);
   const auto root = vault.root(kCatalogRoot);

@@ -14,13 +14,11 @@ inline constexpr const char* kCatalogRoot = "catalog";
 // only the parts of the catalog that queries need are ever decrypted. `vault` must outlive the
 // catalog (and stay where it is: the catalog reads from it).
 catalog::Catalog load_catalog(const Vault& vault);
-// The same, for a command that changes the catalog and stores it back (people link), whole in
-// memory.
-catalog::Catalog load_catalog_for_update(const Vault& vault);
-// The same for an import: in an encrypted scratch file (import/scratch_file.hpp) made in
-// `scratch_directory`, so that memory holds only a bounded page cache however large the catalog.
-// Such a catalog cannot roll back: once its run is aborted or failed, it is thrown away.
-catalog::Catalog load_catalog_for_import(const Vault& vault,
+// The same, for a command that changes the catalog and stores it back (import, people link):
+// in an encrypted scratch file (import/scratch_file.hpp) made in `scratch_directory`, so that
+// memory holds only a bounded page cache however large the catalog. Such a catalog cannot roll
+// back: once a change failed or a run was aborted, it is only good to throw away.
+catalog::Catalog load_catalog_for_update(const Vault& vault,
                                          const std::filesystem::path& scratch_directory);
 // Seals the catalog into the vault and points the root at it (the caller commits).
 void store_catalog(Vault& vault, catalog::Catalog& catalog);

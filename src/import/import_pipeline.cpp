@@ -294,7 +294,7 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
   }
 
   // 3. The catalog, in one transaction with the commit.
-  catalog::Catalog catalog = import::load_catalog_for_import(
+  catalog::Catalog catalog = import::load_catalog_for_update(
       vault, request.scratch_directory.empty() ? std::filesystem::temp_directory_path()
                                                : request.scratch_directory);
   catalog::SourceRecord source;
