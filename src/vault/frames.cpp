@@ -311,20 +311,34 @@ void seal_frame_into(std::vector<std::uint8_t>& frame, const KeySet& keys, const
 
 OpenResult open_frame(const KeySet& keys, const ObjectId& vault_id,
                       std::span<const std::uint8_t> frame_bytes, std::size_t max_content) {
+  // Opened in a copy kept for the thread: a fresh zeroed buffer for every frame cost more than
+  // decrypting it.
+  thread_local std::vector<std::uint8_t> scratch;
+  scratch.assign(frame_bytes.begin(), frame_bytes.end());
+  return open_frame_in_place(keys, vault_id, scratch, max_content);
+}
+
+OpenResult open_frame_in_place(const KeySet& keys, const ObjectId& vault_id,
+                               std::span<std::uint8_t> frame_bytes, std::size_t max_content) {
   OpenResult result;
   if (frame_bytes.size() < kFrameHeaderSize + kTagSize) return result;
-  const auto header_span = frame_bytes.first<kFrameHeaderSize>();
+  const auto header_span = std::span<const std::uint8_t>(frame_bytes).first<kFrameHeaderSize>();
   const auto header = decode_frame_header(header_span);
   if (!header || kFrameHeaderSize + header->payload_length != frame_bytes.size()) return result;
   const auto ad = frame_ad(vault_id, header_span);
   const auto payload = frame_bytes.subspan(kFrameHeaderSize);
-  PlainBytes padded(payload.size() - kTagSize);
-  if (!crypto::aead_open(keys.object(), header->nonce, ad, payload, padded.span())) {
+  const auto padded = payload.first(payload.size() - kTagSize);
+  if (!crypto::aead_open(keys.object(), header->nonce, ad, payload, padded)) {
     result.failure = OpenFailure::authentication;
-    return result;
+    return result;  // aead_open wiped `padded`
   }
+  // The plaintext now in the caller's buffer is wiped whatever happens next.
+  struct Wipe {
+    std::span<std::uint8_t> bytes;
+    ~Wipe() { explicit_bzero(bytes.data(), bytes.size()); }
+  } wipe{padded};
   result.failure = OpenFailure::encoding;
-  const auto body = unpad_payload(padded.span());
+  const auto body = unpad_payload(padded);
   if (!body) return result;
   OpenedFrame opened;
   opened.header = *header;

@@ -78,6 +78,9 @@ struct OpenResult {
 };
 OpenResult open_frame(const KeySet& keys, const ObjectId& vault_id,
                       std::span<const std::uint8_t> frame_bytes, std::size_t max_content);
+// The same, decrypting in `frame_bytes` itself (whose plaintext is wiped before returning).
+OpenResult open_frame_in_place(const KeySet& keys, const ObjectId& vault_id,
+                               std::span<std::uint8_t> frame_bytes, std::size_t max_content);
 
 // Upper bound on a frame's decompressed content, by kind.
 std::size_t max_content_for(FrameType type, ObjectKind kind);
