@@ -390,6 +390,41 @@ class Catalog::Impl {
   std::optional<CachedConversation> m_last_conversation;
   // Messages this run added that the search indexes do not hold yet (index_unindexed).
   std::vector<std::int64_t> m_unindexed;
+  // What this run added to each conversation's figures (add_to_stats).
+  struct StatsDelta {
+    std::int64_t messages = 0;
+    std::int64_t written = 0;
+    std::int64_t lowest_id = 0, lowest_ms = 0;
+    std::int64_t highest_id = 0, highest_ms = 0;
+  };
+  std::unordered_map<std::int64_t, StatsDelta> m_stats_delta;
+
+  // Folds the run's additions into conversation_stats. The figures are defined on all of a
+  // conversation's messages (kStatsRefresh), but a run only adds messages, so only the
+  // conversations it touched change, by its counts, and a first or last message changes only
+  // when the conversation's lowest or highest id is now one this run added: one index seek
+  // each, where recounting walked every message of the catalog.
+  void add_to_stats() {
+    for (const auto& [conversation_id, delta] : m_stats_delta) {
+      auto q = m_db.query(
+          "INSERT INTO conversation_stats(conversation_id, messages, written, first_ms, last_ms)"
+          " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (conversation_id) DO UPDATE SET"
+          " messages = messages + excluded.messages, written = written + excluded.written,"
+          " first_ms = CASE WHEN (SELECT min(id) FROM messages WHERE conversation_id = ?1) = ?6"
+          " THEN excluded.first_ms ELSE first_ms END,"
+          " last_ms = CASE WHEN (SELECT max(id) FROM messages WHERE conversation_id = ?1) = ?7"
+          " THEN excluded.last_ms ELSE last_ms END");
+      q->bind_int(1, conversation_id);
+      q->bind_int(2, delta.messages);
+      q->bind_int(3, delta.written);
+      q->bind_int(4, delta.lowest_ms);
+      q->bind_int(5, delta.highest_ms);
+      q->bind_int(6, delta.lowest_id);
+      q->bind_int(7, delta.highest_id);
+      q->run();
+    }
+    m_stats_delta.clear();
+  }
 
   // Set when an add_* call failed part-way: the run's transaction may hold half of a record,
   // so the run can only be aborted. (Savepoints around each record would make a failure
@@ -428,6 +463,7 @@ class Catalog::Impl {
     m_occurrences.clear();
     m_last_conversation.reset();
     m_unindexed.clear();
+    m_stats_delta.clear();
   }
 
   std::optional<std::int64_t> find_conversation_id(const std::string& platform,
@@ -747,6 +783,17 @@ class Catalog::Impl {
     }
     add_reactions(id, message.reactions);
     m_unindexed.push_back(id);
+    StatsDelta& delta = m_stats_delta[conversation_id];
+    if (delta.messages == 0 || id < delta.lowest_id) {
+      delta.lowest_id = id;
+      delta.lowest_ms = message.timestamp_ms;
+    }
+    if (delta.messages == 0 || id > delta.highest_id) {
+      delta.highest_id = id;
+      delta.highest_ms = message.timestamp_ms;
+    }
+    ++delta.messages;
+    if (!message.sender.empty() && message.kind != MessageKind::system) ++delta.written;
   }
 
   ConversationSummary summary_from(sql::Statement& row) {
@@ -1137,7 +1184,7 @@ void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) 
     q->bind_int(5, to_int64(totals.messages_duplicate));
     q->run();
     impl.index_unindexed();
-    impl.m_db.exec(kStatsRefresh);
+    impl.add_to_stats();
   });
   try {
     impl.m_db.exec("COMMIT");

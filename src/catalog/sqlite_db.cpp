@@ -233,16 +233,25 @@ const sqlite3_io_methods paged_methods = {1,
                                           nullptr,
                                           nullptr};
 
-int paged_open(sqlite3_vfs*, sqlite3_filename, sqlite3_file* file, int flags, int* out_flags) {
+// Opens the main file of a connection over an object handed over in `slot` for the length of
+// sqlite3_open_v2 (which opens the main file before it returns); any other file is refused.
+template <typename Handle, typename Object>
+int open_handed_over(sqlite3_file* file, int flags, int* out_flags, Object*& slot,
+                     Object* Handle::*object, const sqlite3_io_methods* methods, int opened) {
   file->pMethods = nullptr;
-  if ((flags & SQLITE_OPEN_MAIN_DB) == 0 || t_opening_source == nullptr) return SQLITE_CANTOPEN;
-  auto* paged = reinterpret_cast<PagedFile*>(file);
-  paged->pending = new (std::nothrow) std::optional<Error>();
-  if (paged->pending == nullptr) return SQLITE_NOMEM;
-  paged->source = std::exchange(t_opening_source, nullptr);
-  paged->base.pMethods = &paged_methods;
-  if (out_flags != nullptr) *out_flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB;
+  if ((flags & SQLITE_OPEN_MAIN_DB) == 0 || slot == nullptr) return SQLITE_CANTOPEN;
+  auto* handle = reinterpret_cast<Handle*>(file);
+  handle->pending = new (std::nothrow) std::optional<Error>();
+  if (handle->pending == nullptr) return SQLITE_NOMEM;
+  handle->*object = std::exchange(slot, nullptr);
+  handle->base.pMethods = methods;
+  if (out_flags != nullptr) *out_flags = opened | SQLITE_OPEN_MAIN_DB;
   return SQLITE_OK;
+}
+
+int paged_open(sqlite3_vfs*, sqlite3_filename, sqlite3_file* file, int flags, int* out_flags) {
+  return open_handed_over(file, flags, out_flags, t_opening_source, &PagedFile::source,
+                          &paged_methods, SQLITE_OPEN_READONLY);
 }
 
 // The no-file VFS with its own xOpen and file size (set up in initialize_once).
@@ -346,15 +355,8 @@ const sqlite3_io_methods scratch_methods = {1,
                                             nullptr};
 
 int scratch_open(sqlite3_vfs*, sqlite3_filename, sqlite3_file* file, int flags, int* out_flags) {
-  file->pMethods = nullptr;
-  if ((flags & SQLITE_OPEN_MAIN_DB) == 0 || t_opening_scratch == nullptr) return SQLITE_CANTOPEN;
-  auto* scratch = reinterpret_cast<ScratchHandle*>(file);
-  scratch->pending = new (std::nothrow) std::optional<Error>();
-  if (scratch->pending == nullptr) return SQLITE_NOMEM;
-  scratch->file = std::exchange(t_opening_scratch, nullptr);
-  scratch->base.pMethods = &scratch_methods;
-  if (out_flags != nullptr) *out_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_MAIN_DB;
-  return SQLITE_OK;
+  return open_handed_over(file, flags, out_flags, t_opening_scratch, &ScratchHandle::file,
+                          &scratch_methods, SQLITE_OPEN_READWRITE);
 }
 
 sqlite3_vfs scratch_vfs;
