@@ -376,6 +376,16 @@ std::optional<Error> take_paged_error(sqlite3* db) {
   return std::exchange(*pending, std::nullopt);
 }
 
+// Throws for a failed open of a paged or scratch connection: the Error its file stored first.
+[[noreturn]] void open_failed(sqlite3* handle, int rc, const char* what, ErrorCode code) {
+  if (std::optional<Error> cause = take_paged_error(handle)) throw std::move(*cause);
+  std::string message = "catalog: cannot open ";
+  message += what;
+  message += ": ";
+  message += handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
+  throw Error(code, std::move(message));
+}
+
 bool g_zeroing = false;
 int g_init_rc = SQLITE_OK;
 
@@ -607,10 +617,8 @@ Database Database::open_paged(std::shared_ptr<catalog::ImageSource> source) {
   Database db(handle);
   db.m_source = std::move(source);
   if (rc != SQLITE_OK) {
-    if (std::optional<Error> cause = take_paged_error(handle)) throw std::move(*cause);
-    std::string message = "catalog: cannot open the catalog: ";
-    message += handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
-    throw Error(is_io_failure(rc) ? ErrorCode::io : ErrorCode::corrupted, std::move(message));
+    open_failed(handle, rc, "the catalog",
+                is_io_failure(rc) ? ErrorCode::io : ErrorCode::corrupted);
   }
   harden_connection(handle);
   db.apply_memory_settings();
@@ -630,12 +638,7 @@ Database Database::open_scratch(std::shared_ptr<catalog::ScratchFile> file) {
   t_opening_scratch = nullptr;
   Database db(handle);
   db.m_scratch = std::move(file);
-  if (rc != SQLITE_OK) {
-    if (std::optional<Error> cause = take_paged_error(handle)) throw std::move(*cause);
-    std::string message = "catalog: cannot open the catalog's scratch file: ";
-    message += handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
-    throw Error(ErrorCode::io, std::move(message));
-  }
+  if (rc != SQLITE_OK) open_failed(handle, rc, "the catalog's scratch file", ErrorCode::io);
   // No journal: a run that fails throws the whole scratch catalog away (it was never stored),
   // so a rollback journal would only copy every changed page, in memory. The page cache is
   // bounded: that is the point of the scratch file. Set before the hardening, since defensive
