@@ -1062,13 +1062,6 @@ PlainBytes Catalog::serialize() {
   return m_impl->m_db.serialize();
 }
 
-void Catalog::with_image(const std::function<void(std::span<const std::uint8_t>)>& use) {
-  if (m_impl->m_active_source != 0) {
-    throw std::logic_error("catalog: serialize during an import run");
-  }
-  m_impl->m_db.with_image(use);
-}
-
 void Catalog::stream_image(const std::function<void(std::span<const std::uint8_t>)>& sink) {
   if (m_impl->m_active_source != 0) {
     throw std::logic_error("catalog: serialize during an import run");

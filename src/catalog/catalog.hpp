@@ -206,9 +206,6 @@ class Catalog {
 
   // The whole database as bytes (wiped when released).
   PlainBytes serialize();
-  // The same bytes handed to `use` without a copy (see sql::Database::with_image); the catalog
-  // must not change during the call.
-  void with_image(const std::function<void(std::span<const std::uint8_t>)>& use);
   // The image handed to `sink` in order, in one or more pieces (any catalog, scratch included).
   void stream_image(const std::function<void(std::span<const std::uint8_t>)>& sink);
   // Reads every page and checks the database's structure (SQLite's quick_check): verify runs it,

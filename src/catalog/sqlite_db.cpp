@@ -166,29 +166,47 @@ struct PagedFile {
   std::optional<Error>* pending;
 };
 
-int paged_close(sqlite3_file* file) {
-  auto* paged = reinterpret_cast<PagedFile*>(file);
-  delete paged->pending;
-  paged->pending = nullptr;
-  return SQLITE_OK;
-}
+// What the paged and the scratch file handles share: the handle holds its object (`Object`, a
+// member pointer) and the Error an operation threw, which fail() rethrows in place of SQLite's
+// generic I/O error.
 
-int paged_read(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 offset) {
-  auto* paged = reinterpret_cast<PagedFile*>(file);
-  auto* out = static_cast<std::uint8_t*>(buffer);
-  const std::uint64_t size = paged->source->size();
-  if (amount < 0 || offset < 0) return SQLITE_IOERR_READ;
-  const auto begin = static_cast<std::uint64_t>(offset);
-  const auto wanted = static_cast<std::uint64_t>(amount);
-  const std::uint64_t available = begin >= size ? 0 : std::min(wanted, size - begin);
+// Runs `op` on the handle's object; an Error is kept and SQLite gets `failure`.
+template <typename Handle, auto Object, typename Op>
+int call_keeping_error(sqlite3_file* file, int failure, Op&& op) {
+  auto* handle = reinterpret_cast<Handle*>(file);
   try {
-    if (available > 0) paged->source->read(begin, {out, static_cast<std::size_t>(available)});
+    op(*(handle->*Object));
+    return SQLITE_OK;
   } catch (const Error& error) {
-    *paged->pending = error;
-    return SQLITE_IOERR_READ;
+    *handle->pending = error;
+    return failure;
   } catch (const std::bad_alloc&) {
     return SQLITE_IOERR_NOMEM;
   }
+}
+
+template <typename Handle>
+int close_handle(sqlite3_file* file) {
+  auto* handle = reinterpret_cast<Handle*>(file);
+  delete handle->pending;
+  handle->pending = nullptr;
+  return SQLITE_OK;
+}
+
+// xRead from the handle's object; past its end, the bytes read as zeros (a short read).
+template <typename Handle, auto Object>
+int read_handle(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 offset) {
+  if (amount < 0 || offset < 0) return SQLITE_IOERR_READ;
+  auto* out = static_cast<std::uint8_t*>(buffer);
+  const auto begin = static_cast<std::uint64_t>(offset);
+  const auto wanted = static_cast<std::uint64_t>(amount);
+  std::uint64_t available = 0;
+  const int rc = call_keeping_error<Handle, Object>(file, SQLITE_IOERR_READ, [&](auto& object) {
+    const std::uint64_t size = object.size();
+    available = begin >= size ? 0 : std::min(wanted, size - begin);
+    if (available > 0) object.read(begin, {out, static_cast<std::size_t>(available)});
+  });
+  if (rc != SQLITE_OK) return rc;
   if (available < wanted) {
     // SQLite requires the missing part zeroed on a short read.
     std::memset(out + available, 0, static_cast<std::size_t>(wanted - available));
@@ -196,6 +214,9 @@ int paged_read(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 offse
   }
   return SQLITE_OK;
 }
+
+constexpr auto paged_close = close_handle<PagedFile>;
+constexpr auto paged_read = read_handle<PagedFile, &PagedFile::source>;
 
 int paged_write(sqlite3_file*, const void*, int, sqlite3_int64) { return SQLITE_READONLY; }
 int paged_truncate(sqlite3_file*, sqlite3_int64) { return SQLITE_READONLY; }
@@ -270,46 +291,14 @@ struct ScratchHandle {
   std::optional<Error>* pending;  // as PagedFile::pending
 };
 
-// Runs a scratch file operation; an Error is kept for fail() and SQLite gets `failure`.
 template <typename F>
 int scratch_call(sqlite3_file* file, int failure, F&& op) {
-  auto* scratch = reinterpret_cast<ScratchHandle*>(file);
-  try {
-    op(*scratch->file);
-    return SQLITE_OK;
-  } catch (const Error& error) {
-    *scratch->pending = error;
-    return failure;
-  } catch (const std::bad_alloc&) {
-    return SQLITE_IOERR_NOMEM;
-  }
+  return call_keeping_error<ScratchHandle, &ScratchHandle::file>(file, failure,
+                                                                 std::forward<F>(op));
 }
 
-int scratch_close(sqlite3_file* file) {
-  auto* scratch = reinterpret_cast<ScratchHandle*>(file);
-  delete scratch->pending;
-  scratch->pending = nullptr;
-  return SQLITE_OK;
-}
-
-int scratch_read(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 offset) {
-  if (amount < 0 || offset < 0) return SQLITE_IOERR_READ;
-  auto* out = static_cast<std::uint8_t*>(buffer);
-  const auto begin = static_cast<std::uint64_t>(offset);
-  const auto wanted = static_cast<std::uint64_t>(amount);
-  std::uint64_t available = 0;
-  const int rc = scratch_call(file, SQLITE_IOERR_READ, [&](catalog::ScratchFile& scratch) {
-    const std::uint64_t size = scratch.size();
-    available = begin >= size ? 0 : std::min(wanted, size - begin);
-    if (available > 0) scratch.read(begin, {out, static_cast<std::size_t>(available)});
-  });
-  if (rc != SQLITE_OK) return rc;
-  if (available < wanted) {
-    std::memset(out + available, 0, static_cast<std::size_t>(wanted - available));
-    return SQLITE_IOERR_SHORT_READ;
-  }
-  return SQLITE_OK;
-}
+constexpr auto scratch_close = close_handle<ScratchHandle>;
+constexpr auto scratch_read = read_handle<ScratchHandle, &ScratchHandle::file>;
 
 int scratch_write(sqlite3_file* file, const void* buffer, int amount, sqlite3_int64 offset) {
   if (amount < 0 || offset < 0) return SQLITE_IOERR_WRITE;
