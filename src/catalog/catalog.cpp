@@ -50,14 +50,18 @@
 // SEARCH INDEX (built here, never at open): messages_fts (unicode61, diacritics removed) over
 // the text, sender, conversation title, share and attachment names, with the view
 // message_search as its external content (so snippets can be made); messages_trigram over the
-// text, with messages as its external content. Both use rowid = messages.id and are written in
-// add_message; a title change rewrites the conversation's rows of messages_fts.
+// text of only the messages whose text has_unspaced_text (a quarter of a typical chat, and the
+// only ones a term searched there can match), contentless since only rowids are read from it
+// (catalogs written before that have it over every message, with messages as its external
+// content: the same hits). Both use rowid = messages.id and are written when a run finishes
+// (index_unindexed); a title change rewrites the conversation's rows of messages_fts.
 #include "catalog/catalog.hpp"
 
 #include "catalog/catalog_internal.hpp"
 #include "catalog/dedup_key.hpp"
 #include "catalog/match_fold.hpp"
 #include "catalog/sqlite_db.hpp"
+#include "catalog/unspaced_text.hpp"
 #include "dmvault/error.hpp"
 
 #include <algorithm>
@@ -199,7 +203,7 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
   tokenize = 'unicode61 remove_diacritics 2');
 
 CREATE VIRTUAL TABLE messages_trigram USING fts5(
-  text, content = 'messages', content_rowid = 'id', tokenize = 'trigram');
+  text, content = '', tokenize = 'trigram');
 )sql";
 
 // People linked across platforms (`dmvault people`). Created on load too when missing: vaults
@@ -533,9 +537,11 @@ class Catalog::Impl {
         }
         q->run();
       }
+      const std::string text = row->column_text(1);
+      if (!has_unspaced_text(text)) continue;
       auto q = m_db.query("INSERT INTO messages_trigram(rowid, text) VALUES (?1, ?2)");
       q->bind_int(1, id);
-      q->bind_text(2, row->column_text(1));
+      q->bind_text(2, text);
       q->run();
     }
     m_unindexed.clear();

@@ -12,6 +12,7 @@
 //                         zone (or UTC): after:D >= start of D, before:D < start of D,
 //                         on:D within D
 #include "catalog/match_fold.hpp"
+#include "catalog/unspaced_text.hpp"
 #include "dmvault/error.hpp"
 #include "query/query.hpp"
 
@@ -231,52 +232,9 @@ const Node* driving_term(const Node& query) {
   return nullptr;
 }
 
-char32_t next_code_point(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 1;
-  char32_t value = lead;
-  if (lead >= 0xF0) {
-    length = 4;
-    value = lead & 0x07U;
-  } else if (lead >= 0xE0) {
-    length = 3;
-    value = lead & 0x0FU;
-  } else if (lead >= 0xC0) {
-    length = 2;
-    value = lead & 0x1FU;
-  }
-  if (i + length > text.size()) {
-    i = text.size();
-    return 0;
-  }
-  for (std::size_t k = 1; k < length; ++k) value = (value << 6) | (byte(i + k) & 0x3FU);
-  i += length;
-  return value;
-}
-
 }  // namespace
 
-bool needs_substring_search(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const char32_t c = next_code_point(text, i);
-    if ((c >= 0x0E00 && c <= 0x0EFF) ||    // Thai, Lao
-        (c >= 0x1000 && c <= 0x109F) ||    // Myanmar
-        (c >= 0x1780 && c <= 0x17FF) ||    // Khmer
-        (c >= 0x3040 && c <= 0x30FF) ||    // Hiragana, Katakana
-        (c >= 0x3400 && c <= 0x4DBF) ||    // Han extension A
-        (c >= 0x4E00 && c <= 0x9FFF) ||    // Han
-        (c >= 0xF900 && c <= 0xFAFF) ||    // Han compatibility
-        (c >= 0xFF66 && c <= 0xFF9F) ||    // half-width Katakana
-        (c >= 0x20000 && c <= 0x3134F) ||  // Han extensions B-G
-        // Symbols and emoji: the word index drops them (they are not letters or digits).
-        (c >= 0x2190 && c <= 0x2BFF) || (c >= 0x1F000 && c <= 0x1FAFF)) {
-      return true;
-    }
-  }
-  return false;
-}
+bool needs_substring_search(std::string_view text) { return catalog::has_unspaced_text(text); }
 
 catalog::SearchRequest translate(const Node& query, const TranslateOptions& options) {
   catalog::SearchRequest request;

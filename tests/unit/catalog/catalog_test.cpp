@@ -721,9 +721,10 @@ TEST_F(CatalogTest, TrigramIndexFindsSubstringsWithoutSpaces) {
                       "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH"
                       " '\xe5\x8c\x97\xe4\xba\xac\xe5\x90\x83'"),
             std::vector<std::int64_t>{views[0].message_id});
-  EXPECT_EQ(
-      ids_where(catalog, "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH 'relat'"),
-      std::vector<std::int64_t>{views[1].message_id});
+  // Text the word index splits is not held there: no term searched as a substring can match it.
+  EXPECT_TRUE(
+      ids_where(catalog, "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH 'relat'")
+          .empty());
   EXPECT_TRUE(ids_where(catalog,
                         "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH"
                         " '\xe4\xb8\x8a\xe6\xb5\xb7\xe5\x90\x83'")  // 上海吃
