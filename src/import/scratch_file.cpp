@@ -17,6 +17,9 @@ namespace {
 // A block as stored: nonce || ciphertext || tag.
 constexpr std::size_t kSealedBlock =
     crypto::kNonceBytes + EncryptedScratchFile::kBlockSize + crypto::kTagBytes;
+// Blocks held back before one write (256 KiB), and read at most at once (1 MiB).
+constexpr std::size_t kRunBlocks = 64;
+constexpr std::size_t kReadBlocks = 256;
 
 // Binds a block to its place, so that blocks cannot be swapped unnoticed.
 std::array<std::uint8_t, 8> block_ad(std::uint64_t index) {
@@ -61,7 +64,7 @@ EncryptedScratchFile::EncryptedScratchFile(int fd, std::filesystem::path directo
     : m_fd(fd),
       m_directory(std::move(directory)),
       m_key(crypto::kKeyBytes),
-      m_sealed(kSealedBlock),
+      m_run(kRunBlocks * kSealedBlock),
       m_block(kBlockSize) {
   crypto::random_bytes(m_key.span());
 }
@@ -75,9 +78,28 @@ void EncryptedScratchFile::fail(const char* what, int error) const {
       "nothing was stored; free some space there and run the import again");
 }
 
-void EncryptedScratchFile::read_block(std::uint64_t index,
-                                      std::span<std::uint8_t, kBlockSize> out) {
-  const auto offset = static_cast<off_t>(index * kSealedBlock);
+void EncryptedScratchFile::flush() {
+  const std::size_t bytes = m_run_blocks * kSealedBlock;
+  const auto offset = static_cast<off_t>(m_run_first * kSealedBlock);
+  std::size_t put = 0;
+  while (put < bytes) {
+    const ssize_t n =
+        ::pwrite(m_fd, m_run.data() + put, bytes - put, offset + static_cast<off_t>(put));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("cannot write", errno);
+    if (n == 0) fail("cannot write", ENOSPC);
+    put += static_cast<std::size_t>(n);
+  }
+  m_run_blocks = 0;
+}
+
+void EncryptedScratchFile::read_blocks(std::uint64_t first, std::size_t count,
+                                       std::span<std::uint8_t> out) {
+  if (m_run_blocks > 0 && first < m_run_first + m_run_blocks && m_run_first < first + count) {
+    flush();
+  }
+  m_sealed.resize(count * kSealedBlock);
+  const auto offset = static_cast<off_t>(first * kSealedBlock);
   std::size_t got = 0;
   while (got < m_sealed.size()) {
     const ssize_t n = ::pread(m_fd, m_sealed.data() + got, m_sealed.size() - got,
@@ -87,45 +109,46 @@ void EncryptedScratchFile::read_block(std::uint64_t index,
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
   }
-  // Past the end, or a hole: a block never written, which reads as zeros. (A written block's
-  // nonce is random, never all zero in practice.)
-  const bool unwritten =
-      got == 0 || std::all_of(m_sealed.begin(), m_sealed.begin() + crypto::kNonceBytes,
-                              [](std::uint8_t b) { return b == 0; });
-  if (unwritten) {
-    std::fill(out.begin(), out.end(), std::uint8_t{0});
-    return;
-  }
-  crypto::Nonce nonce{};
-  std::copy_n(m_sealed.begin(), nonce.size(), nonce.begin());
-  const auto ad = block_ad(index);
-  const std::span<const std::uint8_t> sealed(m_sealed.data() + crypto::kNonceBytes,
-                                             kBlockSize + crypto::kTagBytes);
-  if (got != m_sealed.size() || !crypto::aead_open(m_key, nonce, ad, sealed, out)) {
-    throw Error(ErrorCode::io,
-                m_directory.string() + ": the catalog's scratch file changed under the import",
-                "nothing was stored; run the import again");
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::span<std::uint8_t, kBlockSize> plain(out.data() + i * kBlockSize, kBlockSize);
+    const std::uint8_t* stored = m_sealed.data() + i * kSealedBlock;
+    const std::size_t held = got > i * kSealedBlock ? got - i * kSealedBlock : 0;
+    // Past the end, or a hole: a block never written, which reads as zeros. (A written block's
+    // nonce is random, never all zero in practice.)
+    const bool unwritten =
+        held == 0 || (held >= kSealedBlock && std::all_of(stored, stored + crypto::kNonceBytes,
+                                                          [](std::uint8_t b) { return b == 0; }));
+    if (unwritten) {
+      std::fill(plain.begin(), plain.end(), std::uint8_t{0});
+      continue;
+    }
+    crypto::Nonce nonce{};
+    std::copy_n(stored, nonce.size(), nonce.begin());
+    const auto ad = block_ad(first + i);
+    const std::span<const std::uint8_t> sealed(stored + crypto::kNonceBytes,
+                                               kBlockSize + crypto::kTagBytes);
+    if (held < kSealedBlock || !crypto::aead_open(m_key, nonce, ad, sealed, plain)) {
+      throw Error(ErrorCode::io,
+                  m_directory.string() + ": the catalog's scratch file changed under the import",
+                  "nothing was stored; run the import again");
+    }
   }
 }
 
 void EncryptedScratchFile::write_block(std::uint64_t index,
                                        std::span<const std::uint8_t, kBlockSize> in) {
+  if (m_run_blocks > 0 && (index != m_run_first + m_run_blocks || m_run_blocks == kRunBlocks)) {
+    flush();
+  }
+  if (m_run_blocks == 0) m_run_first = index;
+  std::uint8_t* stored = m_run.data() + m_run_blocks * kSealedBlock;
   const crypto::Nonce nonce = crypto::random_nonce();
-  std::copy(nonce.begin(), nonce.end(), m_sealed.begin());
-  std::copy(in.begin(), in.end(), m_sealed.begin() + crypto::kNonceBytes);
+  std::copy(nonce.begin(), nonce.end(), stored);
+  std::copy(in.begin(), in.end(), stored + crypto::kNonceBytes);
   crypto::aead_seal_in_place(
       m_key, nonce, block_ad(index),
-      std::span(m_sealed.data() + crypto::kNonceBytes, kBlockSize + crypto::kTagBytes));
-  const auto offset = static_cast<off_t>(index * kSealedBlock);
-  std::size_t put = 0;
-  while (put < m_sealed.size()) {
-    const ssize_t n = ::pwrite(m_fd, m_sealed.data() + put, m_sealed.size() - put,
-                               offset + static_cast<off_t>(put));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("cannot write", errno);
-    if (n == 0) fail("cannot write", ENOSPC);
-    put += static_cast<std::size_t>(n);
-  }
+      std::span(stored + crypto::kNonceBytes, kBlockSize + crypto::kTagBytes));
+  ++m_run_blocks;
 }
 
 void EncryptedScratchFile::read(std::uint64_t offset, std::span<std::uint8_t> out) {
@@ -135,11 +158,15 @@ void EncryptedScratchFile::read(std::uint64_t offset, std::span<std::uint8_t> ou
   while (!out.empty()) {
     const std::uint64_t index = offset / kBlockSize;
     const std::size_t within = static_cast<std::size_t>(offset % kBlockSize);
-    const std::size_t n = std::min(out.size(), kBlockSize - within);
-    if (within == 0 && n == kBlockSize) {
-      read_block(index, out.first<kBlockSize>());
+    std::size_t n = 0;
+    if (within == 0 && out.size() >= kBlockSize) {
+      // Whole blocks, straight into `out`, as many as one read may take.
+      const std::size_t count = std::min(out.size() / kBlockSize, kReadBlocks);
+      n = count * kBlockSize;
+      read_blocks(index, count, out.first(n));
     } else {
-      read_block(index, m_block.span().first<kBlockSize>());
+      n = std::min(out.size(), kBlockSize - within);
+      read_blocks(index, 1, m_block.span());
       std::memcpy(out.data(), m_block.data() + within, n);
       explicit_bzero(m_block.data(), kBlockSize);
     }
@@ -158,7 +185,7 @@ void EncryptedScratchFile::write(std::uint64_t offset, std::span<const std::uint
     } else {
       // Part of a block: what it holds (zeros past the end) with the new bytes over it.
       if (index * kBlockSize < m_size) {
-        read_block(index, m_block.span().first<kBlockSize>());
+        read_blocks(index, 1, m_block.span());
       } else {
         explicit_bzero(m_block.data(), kBlockSize);
       }
@@ -177,14 +204,16 @@ void EncryptedScratchFile::truncate(std::uint64_t size) {
     m_size = size;  // the gap reads as zeros
     return;
   }
+  flush();
   const std::uint64_t blocks = (size + kBlockSize - 1) / kBlockSize;
   const std::size_t within = static_cast<std::size_t>(size % kBlockSize);
   if (within != 0) {
     // The last block keeps its first bytes; the rest must read as zeros if the file grows.
-    read_block(blocks - 1, m_block.span().first<kBlockSize>());
+    read_blocks(blocks - 1, 1, m_block.span());
     explicit_bzero(m_block.data() + within, kBlockSize - within);
     write_block(blocks - 1, m_block.span().first<kBlockSize>());
     explicit_bzero(m_block.data(), kBlockSize);
+    flush();
   }
   if (::ftruncate(m_fd, static_cast<off_t>(blocks * kSealedBlock)) != 0) fail("cannot cut", errno);
   m_size = size;

@@ -28,12 +28,17 @@ class EncryptedScratchFile final : public catalog::ScratchFile {
   void write(std::uint64_t offset, std::span<const std::uint8_t> bytes) override;
   void truncate(std::uint64_t size) override;
 
+  // Writes the sealed blocks held back (see m_run) to the disk. Reads and truncation do it
+  // themselves when they need to; a caller only needs it to look at the disk.
+  void flush();
+
   static constexpr std::size_t kBlockSize = 4096;
 
  private:
   EncryptedScratchFile(int fd, std::filesystem::path directory);
-  // A block's plaintext; zeros for a block never written.
-  void read_block(std::uint64_t index, std::span<std::uint8_t, kBlockSize> out);
+  // The plaintext of `count` consecutive blocks from `first`, in one read of the disk; zeros
+  // for a block never written.
+  void read_blocks(std::uint64_t first, std::size_t count, std::span<std::uint8_t> out);
   void write_block(std::uint64_t index, std::span<const std::uint8_t, kBlockSize> in);
   [[noreturn]] void fail(const char* what, int error) const;
 
@@ -41,7 +46,13 @@ class EncryptedScratchFile final : public catalog::ScratchFile {
   std::filesystem::path m_directory;  // for messages only
   SecretBytes m_key;
   std::uint64_t m_size = 0;
-  std::vector<std::uint8_t> m_sealed;  // one block as stored: nonce, ciphertext, tag
+  // Consecutive blocks, sealed, waiting to go to the disk in one write: SQLite writes a page at
+  // a time, mostly in ascending order, and on this kind of machine a system call per 4 KiB cost
+  // as much as sealing the block.
+  std::vector<std::uint8_t> m_run;
+  std::uint64_t m_run_first = 0;
+  std::size_t m_run_blocks = 0;
+  std::vector<std::uint8_t> m_sealed;  // blocks as stored (nonce, ciphertext, tag), being read
   PlainBytes m_block;                  // one block's plaintext, for partial reads and writes
 };
 

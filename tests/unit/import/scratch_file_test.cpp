@@ -48,9 +48,13 @@ TEST(ScratchFile, ReadsBackWhatWasWrittenAtAnyOffsetLikeAFile) {
   auto file = EncryptedScratchFile::create(dir.path());
   std::vector<std::uint8_t> model;
   std::mt19937_64 random(7);
+  std::size_t end_of_last = 0;
   for (int step = 0; step < 400; ++step) {
-    const std::size_t offset = random() % (12 * kBlock);
-    const std::size_t size = 1 + random() % (3 * kBlock);
+    // Random places, and runs of writes each where the last ended, some long (past the blocks
+    // held back before a write).
+    const std::size_t offset = step % 3 == 0 ? end_of_last : random() % (400 * kBlock);
+    const std::size_t size = 1 + random() % (step % 7 == 0 ? 100 * kBlock : 3 * kBlock);
+    end_of_last = offset + size;
     std::vector<std::uint8_t> bytes(size);
     for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
     file->write(offset, bytes);
@@ -65,6 +69,14 @@ TEST(ScratchFile, ReadsBackWhatWasWrittenAtAnyOffsetLikeAFile) {
       model.resize(cut + kBlock, 0);
     }
     ASSERT_EQ(file->size(), model.size()) << step;
+    // Read a random piece back at once, mid-way: some of it may still be held back unwritten.
+    const std::size_t from = random() % model.size();
+    std::vector<std::uint8_t> back(
+        std::min<std::size_t>(model.size() - from, random() % (300 * kBlock)));
+    file->read(from, back);
+    ASSERT_TRUE(
+        std::equal(back.begin(), back.end(), model.begin() + static_cast<std::ptrdiff_t>(from)))
+        << step;
   }
   EXPECT_EQ(read_all(*file), model);
   std::vector<std::uint8_t> piece(kBlock + 77);
@@ -82,6 +94,7 @@ TEST(ScratchFile, TheDiskHoldsNoByteInTheClearAndTheFolderStaysEmpty) {
   while (text.size() < 40 * kBlock) text += canary + std::to_string(text.size());
   file->write(0, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
   file->write(5, {reinterpret_cast<const std::uint8_t*>(canary.data()), canary.size()});
+  file->flush();
 
   const std::string on_disk = bytes_of_open_files_under(dir.path());
   EXPECT_GT(on_disk.size(), text.size());  // the file was found: the check means something
@@ -95,6 +108,7 @@ TEST(ScratchFile, ABlockChangedOnDiskIsAnErrorNeverWrongBytes) {
   auto file = EncryptedScratchFile::create(dir.path());
   const std::vector<std::uint8_t> bytes(3 * kBlock, 0x42);
   file->write(0, bytes);
+  file->flush();
   // Flip a byte of the second stored block through the process's own descriptor.
   bool flipped = false;
   for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
