@@ -386,6 +386,11 @@ class Catalog::Impl {
   // Occurrences of each canonical key so far in this run (keyed by digest: a collision only
   // shifts an ordinal, which the exact comparison then tells apart).
   std::unordered_map<Digest128, std::uint32_t, DigestHash> m_occurrences;
+  // Whether the catalog held no message when this run began. A stored key is the digest with
+  // its occurrence in the run, so a run never meets its own keys again: only an earlier run's
+  // message can be a duplicate, and into an empty catalog (a first import) the lookup for one,
+  // a quarter of the time spent adding a message, can only miss.
+  bool m_run_started_empty = false;
   struct CachedConversation {
     std::string platform;
     std::string thread_id;
@@ -465,6 +470,7 @@ class Catalog::Impl {
     m_active_source = 0;
     m_run_failed = false;
     m_occurrences.clear();
+    m_run_started_empty = false;
     m_last_conversation.reset();
     m_unindexed.clear();
     m_stats_delta.clear();
@@ -1100,6 +1106,8 @@ std::int64_t Catalog::begin_source(const SourceRecord& source) {
     throw;
   }
   impl.m_active_source = impl.m_db.last_insert_rowid();
+  impl.m_run_started_empty =
+      impl.m_db.query_text("SELECT NOT EXISTS (SELECT 1 FROM messages)") == "1";
   return impl.m_active_source;
 }
 
@@ -1159,7 +1167,8 @@ AddOutcome Catalog::Impl::add_message(std::int64_t source_id, const std::string&
   const auto key = stored_key(digest, ordinal);
 
   AddOutcome outcome = AddOutcome::added;
-  if (const auto existing = find_duplicate(key, canonical.value)) {
+  const auto existing = m_run_started_empty ? std::nullopt : find_duplicate(key, canonical.value);
+  if (existing) {
     merge_into_duplicate(*existing, message, resolved);
     outcome = AddOutcome::duplicate;
   } else {
