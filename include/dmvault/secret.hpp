@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <span>
 #include <string.h>  // explicit_bzero
 #include <string_view>
@@ -52,7 +54,14 @@ class SecretBytes {
 class PlainBytes {
  public:
   PlainBytes() = default;
-  explicit PlainBytes(std::size_t size) : m_bytes(size) {}
+  // `size` zero bytes.
+  explicit PlainBytes(std::size_t size) : m_bytes(size) {
+    if (size != 0) std::memset(m_bytes.data(), 0, size);
+  }
+  // `size` bytes left as they come, for a caller that writes every one of them at once (a
+  // decompressed or decrypted frame): zeroing a megabyte first cost as much as decrypting it.
+  struct Unset {};
+  PlainBytes(std::size_t size, Unset) : m_bytes(size) {}
   PlainBytes(PlainBytes&& other) noexcept : m_bytes(std::exchange(other.m_bytes, {})) {}
   PlainBytes& operator=(PlainBytes&& other) noexcept {
     if (this != &other) {
@@ -84,7 +93,26 @@ class PlainBytes {
   std::span<const std::uint8_t> span() const noexcept { return m_bytes; }
 
  private:
-  std::vector<std::uint8_t> m_bytes;
+  // Constructs elements without a value (no zeroing); PlainBytes zeroes where it must.
+  template <typename T>
+  struct UnsetAllocator : std::allocator<T> {
+    template <typename U>
+    struct rebind {
+      using other = UnsetAllocator<U>;
+    };
+    UnsetAllocator() = default;
+    template <typename U>
+    UnsetAllocator(const UnsetAllocator<U>&) noexcept {}
+    template <typename U>
+    void construct(U* p) noexcept {
+      ::new (static_cast<void*>(p)) U;
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+  };
+  std::vector<std::uint8_t, UnsetAllocator<std::uint8_t>> m_bytes;
 };
 
 }  // namespace dmvault

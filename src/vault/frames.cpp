@@ -344,14 +344,14 @@ OpenResult open_frame_in_place(const KeySet& keys, const ObjectId& vault_id,
   opened.header = *header;
   if (header->codec == Codec::stored) {
     if (body->size() > max_content) return result;
-    opened.content = PlainBytes(body->size());
+    opened.content = PlainBytes(body->size(), PlainBytes::Unset{});
     std::copy(body->begin(), body->end(), opened.content.data());
   } else {
     const unsigned long long size = ZSTD_getFrameContentSize(body->data(), body->size());
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > max_content) {
       return result;
     }
-    opened.content = PlainBytes(static_cast<std::size_t>(size));
+    opened.content = PlainBytes(static_cast<std::size_t>(size), PlainBytes::Unset{});
     const std::size_t n =
         ZSTD_decompress(opened.content.data(), opened.content.size(), body->data(), body->size());
     if (ZSTD_isError(n) || n != size) return result;

@@ -566,7 +566,8 @@ PlainBytes Vault::read(const ObjectId& id) const {
     return content;
   }
   const auto size = object_size(id);
-  PlainBytes out(size ? static_cast<std::size_t>(*size) : 0);
+  // Every byte is written below, or the read fails (stream checks each chunk against the sizes).
+  PlainBytes out(size ? static_cast<std::size_t>(*size) : 0, PlainBytes::Unset{});
   std::size_t pos = 0;
   m_impl->stream(id, [&](std::span<const std::uint8_t> piece) {
     if (piece.empty()) return;  // an empty object: nothing to copy (and no buffer to copy to)

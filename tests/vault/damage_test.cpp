@@ -1,12 +1,16 @@
 // Damage: every byte of a small vault flipped, every truncation, frames spliced, swapped,
 // replayed and moved between vaults. Nothing may pass silently, nothing may be reported as a
 // wrong passphrase, and no read may ever return altered content.
+#include "crypto/crypto.hpp"
 #include "vault/format.hpp"
 #include "vault/frames.hpp"
+#include "vault/keys.hpp"
+#include "vault/open_state.hpp"
 #include "vault_test_support.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 namespace dmvault {
@@ -124,6 +128,92 @@ TEST(Damage, FlipsInAVaultWithAChunkedObjectAreDetected) {
     if (HasFailure()) return;
   }
   EXPECT_GT(flips, 300u);
+}
+
+// A manifest whose id is not the id of its chunks' bytes cannot come from a flip (its frame is
+// authenticated), only from a writer with the key that got it wrong. Verify learns a whole
+// object's id in passing when the chunks come right before their manifest, and by reading them
+// again otherwise: both must report it. Two such manifests are forged with the vault's own keys:
+// one behind fresh copies of its chunks, one alone after a commit.
+TEST(Damage, AManifestWhoseIdIsNotItsBytesIsReported) {
+  const Sample sample = make_sample("pw", true);
+  std::vector<std::uint8_t> big;
+  for (const auto& [id, bytes] : sample.objects) {
+    if (bytes.size() > vault::kChunkSize) big = bytes;
+  }
+  ASSERT_FALSE(big.empty());
+  io::MemoryStorage storage(sample.image);
+  const vault::OpenState state = vault::open_state(storage, passphrase("pw"), false, {});
+  const ObjectId& vault_id = state.superblock.vault_id;
+  const auto& keys = state.keys;
+  std::vector<std::uint8_t> image = sample.image;
+  vault::CommitRecord record = state.last.record;
+
+  const std::span<const std::uint8_t> parts[] = {std::span(big).first(vault::kChunkSize),
+                                                 std::span(big).subspan(vault::kChunkSize)};
+  vault::Manifest manifest;
+  manifest.total_size = big.size();
+  for (const auto part : parts) {
+    manifest.chunks.emplace_back(crypto::keyed_hash(keys.id(), part),
+                                 static_cast<std::uint32_t>(part.size()));
+  }
+  auto append = [&](vault::ObjectKind kind, const ObjectId& id,
+                    std::span<const std::uint8_t> content, std::uint64_t size) {
+    const auto frame =
+        vault::seal_frame(keys, vault_id, vault::FrameType::object, kind, id, content, false);
+    vault::IndexEntry entry;
+    entry.kind = kind;
+    entry.offset = image.size();
+    entry.frame_length = static_cast<std::uint32_t>(frame.size());
+    entry.size = size;
+    std::copy(frame.end() - vault::kTagSize, frame.end(), entry.tag.begin());
+    image.insert(image.end(), frame.begin(), frame.end());
+    return entry;
+  };
+  const auto manifest_bytes = vault::encode_manifest(manifest);
+  // Behind fresh copies of its chunks (the index keeps pointing at the first ones).
+  for (const auto part : parts) {
+    append(vault::ObjectKind::blob, crypto::keyed_hash(keys.id(), part), part, part.size());
+  }
+  const ObjectId behind_chunks = crypto::keyed_hash(keys.id(), text_bytes("not these bytes 1"));
+  record.index[behind_chunks] =
+      append(vault::ObjectKind::manifest, behind_chunks, manifest_bytes, big.size());
+  // Alone.
+  const ObjectId alone = crypto::keyed_hash(keys.id(), text_bytes("not these bytes 2"));
+  record.index[alone] = append(vault::ObjectKind::manifest, alone, manifest_bytes, big.size());
+
+  record.sequence = state.last.sequence + 1;
+  record.previous_offset = state.last.offset;
+  record.previous_hash = state.last.hash;
+  const auto commit =
+      vault::seal_frame(keys, vault_id, vault::FrameType::commit, vault::ObjectKind::none,
+                        ObjectId{}, vault::encode_commit_record(record), true);
+  vault::Footer footer;
+  footer.commit_offset = image.size();
+  footer.commit_sequence = record.sequence;
+  footer.end_offset = image.size() + commit.size() + vault::kFooterSize;
+  image.insert(image.end(), commit.begin(), commit.end());
+  const auto sealed_footer = vault::seal_footer(footer, vault_id, keys);
+  image.insert(image.end(), sealed_footer.begin(), sealed_footer.end());
+
+  const Credential cred = passphrase("pw");
+  const auto report = verify_vault(image_storage(image), &cred);
+  std::vector<std::string> mismatches;
+  for (const auto& damage : report.damage) {
+    if (damage.what.find("does not match its id") != std::string::npos) {
+      mismatches.push_back(damage.what);
+    }
+  }
+  ASSERT_EQ(mismatches.size(), 2u) << report.damage.size() << " findings";
+  const auto names = [&](const ObjectId& id) {
+    const std::string hex = to_hex(std::span(id).first(8));
+    return std::count_if(mismatches.begin(), mismatches.end(),
+                         [&](const std::string& m) { return m.find(hex) != std::string::npos; });
+  };
+  EXPECT_EQ(names(behind_chunks), 1);
+  EXPECT_EQ(names(alone), 1);
+  // Everything else still checks out: the true object and its chunks are intact.
+  EXPECT_EQ(report.objects_checked, sample.objects.size() + 2);  // and the two chunks
 }
 
 TEST(Damage, EveryTruncationIsDetected) {
