@@ -172,6 +172,82 @@ void rewrite_keeping_time(const fs::path& path, const std::string& bytes) {
   fs::last_write_time(path, time);
 }
 
+// The catalog receives a conversation's messages in time order (pages fill up), yet holds
+// exactly what it would have held had they come in the export's order: a conversation listed
+// newest first, longer than one batch, with several messages in one millisecond and genuine
+// duplicates among them, gets the ids and keeps the occurrences it would have got message by
+// message; and importing it again adds nothing.
+TEST(ImportPipeline, MessagesAddedInTimeOrderGetTheIdsOfTheExportOrder) {
+  TempDir dir;
+  const fs::path export_dir = copy_of_fixture(dir);
+  struct Line {
+    std::int64_t ms;
+    std::string sender, text;
+  };
+  std::vector<Line> lines;  // newest first, as Instagram lists them
+  std::int64_t ms = 1'450'000'000'000 + 9'000 * 60'000;
+  for (int i = 0; i < 9'000; ++i) {
+    if (i % 7 != 0) ms -= 60'000;  // every 7th shares the previous one's millisecond
+    const std::string sender = i % 2 == 0 ? "Ana" : "Bo";
+    const std::string text = i % 11 == 0 && i > 0 ? lines.back().text : "line " + std::to_string(i);
+    lines.push_back({ms, i % 11 == 0 && i > 0 ? lines.back().sender : sender, text});
+  }
+  std::string json = R"({"participants": [{"name": "Ana"}, {"name": "Bo"}], "messages": [)";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    json += (i == 0 ? "" : ",") + std::string(R"({"sender_name": ")") + lines[i].sender +
+            R"(", "timestamp_ms": )" + std::to_string(lines[i].ms) + R"(, "content": ")" +
+            lines[i].text + R"(", "type": "Generic"})";
+  }
+  json += R"(], "title": "Long chat", "is_still_participant": true,)"
+          R"( "thread_path": "inbox/longchat_zz99"})";
+  fs::create_directories(export_dir / "messages/inbox/longchat_zz99");
+  std::ofstream(export_dir / "messages/inbox/longchat_zz99/message_1.json") << json;
+
+  ImportSetup s;
+  std::vector<std::string> warnings;
+  const auto first = s.import({export_dir}, &warnings);
+  for (const std::string& w : warnings) EXPECT_EQ(w.find("longchat"), std::string::npos) << w;
+  std::optional<catalog::ConversationSummary> conversation;
+  std::vector<catalog::MessageView> stored;
+  {
+    Vault v = Vault::open(s.vault_path, passphrase("pw"), read_options());
+    catalog::Catalog catalog = import::load_catalog(v);
+    conversation = catalog.find_conversation("Long chat");
+    ASSERT_TRUE(conversation.has_value());
+    stored = catalog.messages(conversation->id, 0, std::nullopt);
+  }
+  ASSERT_EQ(stored.size(), lines.size());
+
+  // The same messages, one by one in the export's order, into a catalog of their own.
+  catalog::Catalog reference = catalog::Catalog::create();
+  const std::int64_t source =
+      reference.begin_source({0, "instagram", "test", 1, "test", 0, 0, 0, 0});
+  Conversation c;
+  c.platform = "instagram";
+  c.thread_id = conversation->thread_id;
+  c.title = "Long chat";
+  reference.add_conversation(source, c);
+  for (const Line& line : lines) {
+    Message m;
+    m.sender = line.sender;
+    m.timestamp_ms = line.ms;
+    m.text = line.text;
+    reference.add_message(source, "instagram", c.thread_id, m, {});
+  }
+  reference.finish_source(source, {});
+  const auto expected = reference.messages(reference.conversations().at(0).id, 0, std::nullopt);
+  ASSERT_EQ(expected.size(), stored.size());
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    ASSERT_EQ(stored[i].message_id, expected[i].message_id) << i;
+    ASSERT_EQ(stored[i].text, expected[i].text) << i;
+    ASSERT_EQ(stored[i].sender, expected[i].sender) << i;
+  }
+
+  const auto again = s.import({export_dir}, nullptr, "", true);  // --rehash: parse it all again
+  EXPECT_EQ(again.messages_added, 0u);
+  EXPECT_EQ(again.messages_duplicate, first.messages_added + first.messages_duplicate);
+}
+
 TEST(ImportPipeline, AnUnchangedExportIsKnownByItsFilesWithoutReadingThemAndChangesNothing) {
   ImportSetup s;
   const fs::path exported = copy_of_fixture(s.dir);
