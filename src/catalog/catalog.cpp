@@ -391,6 +391,8 @@ class Catalog::Impl {
   // message can be a duplicate, and into an empty catalog (a first import) the lookup for one,
   // a quarter of the time spent adding a message, can only miss.
   bool m_run_started_empty = false;
+  // Whether index_unindexed ran in this run already.
+  bool m_run_indexed = false;
   struct CachedConversation {
     std::string platform;
     std::string thread_id;
@@ -471,6 +473,7 @@ class Catalog::Impl {
     m_run_failed = false;
     m_occurrences.clear();
     m_run_started_empty = false;
+    m_run_indexed = false;
     m_last_conversation.reset();
     m_unindexed.clear();
     m_stats_delta.clear();
@@ -529,9 +532,10 @@ class Catalog::Impl {
     if (m_unindexed.empty()) return;
     std::sort(m_unindexed.begin(), m_unindexed.end());
     // Each row is read once (the catalog may not fit the page cache) and written to both
-    // indexes, each of which sees its ids ascending. After a run into an empty catalog every
-    // message is new: one walk of them all in id order, which costs half of looking each one up.
-    if (m_run_started_empty) {
+    // indexes, each of which sees its ids ascending. Until a run into an empty catalog has
+    // indexed anything (a rename indexes what came before it), every message is one to index:
+    // one walk of them all in id order, which costs half of looking each one up.
+    if (m_run_started_empty && !m_run_indexed) {
       static const std::string all = std::string(kFtsValues) + " ORDER BY id";
       auto rows = m_db.query(all);
       std::size_t indexed = 0;
@@ -550,6 +554,7 @@ class Catalog::Impl {
       }
     }
     m_unindexed.clear();
+    m_run_indexed = true;
   }
 
   // Adds a row of kFtsValues to the word index, and to the substring index when its text needs.

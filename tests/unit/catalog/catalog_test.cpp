@@ -758,6 +758,30 @@ TEST_F(CatalogTest, IndexesStayConsistent) {
       "INSERT INTO messages_trigram(messages_trigram, rank) VALUES ('integrity-check', 1)"));
 }
 
+// A first run into an empty catalog whose conversation is renamed part-way: the rename indexes
+// what came before it, and the end of the run indexes the rest, each message once.
+TEST_F(CatalogTest, ARenameInAFirstRunIndexesEveryMessageOnce) {
+  const std::int64_t source = catalog.begin_source(source_record());
+  catalog.add_conversation(source, conversation("t", "Trip"));
+  catalog.add_message(source, kPlatform, "t", text_message("Ana", 1'000, "lisbon first"), {});
+  catalog.add_message(source, kPlatform, "t", text_message("Bo", 2'000, "porto second"), {});
+  catalog.add_conversation(source, conversation("t", "Renamed voyage"));
+  catalog.add_message(source, kPlatform, "t", text_message("Ana", 3'000, "faro third"), {});
+  catalog.finish_source(source, source_record());
+  EXPECT_EQ(
+      ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'voyage'").size(),
+      3u);
+  EXPECT_TRUE(
+      ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'trip'").empty());
+  EXPECT_EQ(
+      ids_where(catalog, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'faro'").size(),
+      1u);
+  const PlainBytes image = catalog.serialize();
+  sql::Database db = sql::Database::open(image.span());
+  EXPECT_NO_THROW(
+      db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"));
+}
+
 // --- Load ------------------------------------------------------------------------------------
 
 PlainBytes copy_of(std::span<const std::uint8_t> bytes) {
