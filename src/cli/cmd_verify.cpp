@@ -11,9 +11,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <exception>
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 namespace dmvault::cli {
 
@@ -85,22 +87,55 @@ void write_text(Output& output, const std::string& path, const VerifyReport& rep
   output.out() << line.str() << '\n';
 }
 
-// Every frame authenticated: now the catalog's database itself, page by page (SQLite's
-// quick_check), which the commands that only read it skip to start fast. A fault here is a bug
-// or damage from before sealing, since the bytes are exactly the ones sealed.
-void check_catalog(const VerifyOptions& options, const Credential& credential,
-                   VerifyReport& report) {
+// The catalog's database itself, page by page (SQLite's quick_check), which the commands that
+// only read it skip to start fast: its finding, if any. A fault here is a bug or damage from
+// before sealing, since the bytes are exactly the ones sealed.
+std::optional<VerifyFinding> check_catalog(const VerifyOptions& options,
+                                           const Credential& credential) {
   Vault::OpenOptions open;
   open.allow_expensive_kdf = options.unlock.allow_expensive_kdf;
   const Vault vault = Vault::open(options.vault, credential, open);
-  if (!vault.root(import::kCatalogRoot)) return;  // nothing imported yet
+  if (!vault.root(import::kCatalogRoot)) return std::nullopt;  // nothing imported yet
   try {
     import::load_catalog(vault).check_integrity();
   } catch (const Error& error) {
     if (error.code() != ErrorCode::corrupted) throw;
-    report.damage.push_back({0, options.vault + ": " + error.what()});
+    return VerifyFinding{0, options.vault + ": " + error.what()};
   }
+  return std::nullopt;
 }
+
+// check_catalog on a second thread, beside the walk of every frame: it reads the catalog through
+// a vault of its own. Its outcome counts only when the walk found every frame intact (a damaged
+// vault's catalog is not loaded for a verdict); the thread is joined however the walk ends.
+class CatalogCheck {
+ public:
+  CatalogCheck(const VerifyOptions& options, const Credential& credential)
+      : m_thread([this, &options, &credential] {
+          try {
+            m_finding = check_catalog(options, credential);
+          } catch (...) {
+            m_failure = std::current_exception();
+          }
+        }) {}
+  ~CatalogCheck() {
+    if (m_thread.joinable()) m_thread.join();
+  }
+  CatalogCheck(const CatalogCheck&) = delete;
+  CatalogCheck& operator=(const CatalogCheck&) = delete;
+
+  void add_to(VerifyReport& report) {
+    m_thread.join();
+    if (!report.clean()) return;
+    if (m_failure) std::rethrow_exception(m_failure);
+    if (m_finding) report.damage.push_back(*m_finding);
+  }
+
+ private:
+  std::optional<VerifyFinding> m_finding;
+  std::exception_ptr m_failure;
+  std::thread m_thread;  // last: starts once the members it writes exist
+};
 
 }  // namespace
 
@@ -119,9 +154,14 @@ int run_verify(const VerifyOptions& options, Context& context) {
   std::unique_ptr<Storage> storage = open_file_storage(options.vault, LockMode::shared);
   std::optional<Credential> credential;
   if (!options.quick) credential = read_credential(options.unlock, options.vault, context);
-  VerifyReport report = verify_vault(std::move(storage), credential ? &*credential : nullptr,
-                                     options.unlock.allow_expensive_kdf);
-  if (credential && report.clean()) check_catalog(options, *credential, report);
+  VerifyReport report;
+  {
+    std::optional<CatalogCheck> catalog_check;
+    if (credential) catalog_check.emplace(options, *credential);
+    report = verify_vault(std::move(storage), credential ? &*credential : nullptr,
+                          options.unlock.allow_expensive_kdf);
+    if (catalog_check) catalog_check->add_to(report);
+  }
   credential.reset();
 
   if (options.json) {
