@@ -77,6 +77,7 @@ void import_json_thread(ImportContext& context, const ThreadGroup& thread) {
     for (std::size_t i = 0; i < parsed.messages.size(); ++i) {
       const std::size_t offset = parsed.messages[i].offset;
       Message message = to_message(std::move(parsed.messages[i]), file.path, resolve, problems);
+      message.raw_offset = offset;  // raw is file.path's bytes from there (parse_thread_file)
       if (!problems.empty()) {
         context.sink.warning(file.path, record_problem(i, offset, problems));
       }

@@ -70,6 +70,10 @@ struct Message {
   std::vector<Reaction> reactions;
   std::string raw;          // the source record exactly as parsed (a JSON object, an HTML block)
   std::string source_path;  // export-relative file it came from
+  // Set when `raw` is the bytes of source_path, as stored, from this offset on: the catalog then
+  // keeps where the record is in that file instead of a second copy of it (the copy was two
+  // thirds of a message's row).
+  std::optional<std::uint64_t> raw_offset;
 };
 
 }  // namespace dmvault

@@ -55,6 +55,12 @@
 // (catalogs written before that have it over every message, with messages as its external
 // content: the same hits). Both use rowid = messages.id and are written when a run finishes
 // (index_unindexed); a title change rewrites the conversation's rows of messages_fts.
+//
+// RAW RECORDS: a message whose importer says its raw record is a span of its source file (the
+// file stored in the vault, Message::raw_offset) keeps raw = '' and the span: raw_file (the
+// files row of this run with that path), raw_offset, raw_length. Any other keeps raw itself.
+// Schema version 2 added the three columns; a version 1 catalog gains them (all NULL) when it
+// is loaded to be written, and one read as it is has no spans.
 #include "catalog/catalog.hpp"
 
 #include "catalog/catalog_internal.hpp"
@@ -78,7 +84,7 @@ namespace dmvault::catalog {
 
 namespace {
 
-constexpr std::int64_t kSchemaVersion = 1;
+constexpr std::int64_t kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta (
@@ -161,7 +167,10 @@ CREATE TABLE messages (
   raw TEXT NOT NULL,
   source_id INTEGER NOT NULL REFERENCES sources(id),
   source_path TEXT NOT NULL,
-  dedup_key BLOB NOT NULL
+  dedup_key BLOB NOT NULL,
+  raw_file INTEGER REFERENCES files(id),
+  raw_offset INTEGER,
+  raw_length INTEGER
 );
 CREATE INDEX messages_by_conversation ON messages(conversation_id);
 CREATE INDEX messages_by_dedup_key ON messages(dedup_key);
@@ -257,6 +266,20 @@ bool has_table(sql::Database& db, const char* name) {
   q->bind_text(1, name);
   return q->step() && q->column_int(0) > 0;
 }
+
+// Whether the messages table has the raw span columns (schema version 2).
+bool has_raw_spans(sql::Database& db) {
+  auto q = db.query("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'raw_file'");
+  return q->step() && q->column_int(0) > 0;
+}
+
+// Version 1 to 2: the raw span columns, NULL (raw kept in the row) for every message so far.
+constexpr const char* kAddRawSpans = R"sql(
+ALTER TABLE messages ADD COLUMN raw_file INTEGER REFERENCES files(id);
+ALTER TABLE messages ADD COLUMN raw_offset INTEGER;
+ALTER TABLE messages ADD COLUMN raw_length INTEGER;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+)sql";
 
 // --- Message ids -----------------------------------------------------------------------------
 constexpr std::int64_t kSlotsPerMs = 4096;
@@ -369,12 +392,28 @@ constexpr const char* kFtsAdd =
     "INSERT INTO messages_fts(rowid, text, sender, conversation, share, attachments)"
     " VALUES (?2, ?3, ?4, ?5, ?6, ?7)";
 
+constexpr const char* kInsertMessage =
+    "INSERT INTO messages(id, conversation_id, sender, sender_id, timestamp_ms, local_time, kind,"
+    " text, platform_message_id, reply_to, edited, share_link, share_text, share_owner,"
+    " call_duration_s, raw, source_id, source_path, dedup_key)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+    " ?19)";
+// The same with the raw record as a span of its file (RAW RECORDS): ?16 unused.
+constexpr const char* kInsertMessageWithRawSpan =
+    "INSERT INTO messages(id, conversation_id, sender, sender_id, timestamp_ms, local_time, kind,"
+    " text, platform_message_id, reply_to, edited, share_link, share_text, share_owner,"
+    " call_duration_s, raw, source_id, source_path, dedup_key, raw_file, raw_offset, raw_length)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, '', ?17, ?18, ?19,"
+    " ?20, ?21, ?22)";
+
 }  // namespace
 
 class Catalog::Impl {
  public:
   explicit Impl(sql::Database db)
-      : m_db(std::move(db)), m_has_stats(has_table(m_db, "conversation_stats")) {}
+      : m_db(std::move(db)),
+        m_has_stats(has_table(m_db, "conversation_stats")),
+        m_has_raw_spans(has_raw_spans(m_db)) {}
 
   // The bytes a read-only connection reads in place (load_read_only); declared before m_db so
   // that the connection is closed first.
@@ -382,7 +421,17 @@ class Catalog::Impl {
   sql::Database m_db;
   // Whether conversation_stats exists (a read-only catalog from before it does without).
   bool m_has_stats = false;
+  // Whether messages has the raw span columns (a read-only version 1 catalog does without).
+  bool m_has_raw_spans = false;
   std::int64_t m_active_source = 0;  // 0: no import run
+  // This run's files by path, for the raw spans of its messages; a path added with two
+  // different contents names neither (its messages keep their raw records).
+  struct RunFile {
+    std::int64_t id = 0;
+    std::uint64_t size = 0;
+    bool ambiguous = false;
+  };
+  std::unordered_map<std::string, RunFile> m_run_files;
   // Occurrences of each canonical key so far in this run (keyed by digest: a collision only
   // shifts an ordinal, which the exact comparison then tells apart).
   std::unordered_map<Digest128, std::uint32_t, DigestHash> m_occurrences;
@@ -477,6 +526,20 @@ class Catalog::Impl {
     m_last_conversation.reset();
     m_unindexed.clear();
     m_stats_delta.clear();
+    m_run_files.clear();
+  }
+
+  // The files row holding a message's raw record, when the importer gave its offset in a file
+  // of this run that is long enough to hold it.
+  std::optional<std::int64_t> raw_file_of(const Message& message) const {
+    if (!m_has_raw_spans || !message.raw_offset || message.raw.empty()) return std::nullopt;
+    const auto it = m_run_files.find(message.source_path);
+    if (it == m_run_files.end() || it->second.ambiguous) return std::nullopt;
+    const std::uint64_t offset = *message.raw_offset;
+    if (offset > it->second.size || message.raw.size() > it->second.size - offset) {
+      return std::nullopt;
+    }
+    return it->second.id;
   }
 
   std::optional<std::int64_t> find_conversation_id(const std::string& platform,
@@ -772,12 +835,13 @@ class Catalog::Impl {
                       const Message& message, const std::vector<ResolvedAttachment>& resolved,
                       std::span<const std::uint8_t> key) {
     {
-      auto q = m_db.query(
-          "INSERT INTO messages(id, conversation_id, sender, sender_id, timestamp_ms, local_time,"
-          " kind, text, platform_message_id, reply_to, edited, share_link, share_text,"
-          " share_owner, call_duration_s, raw, source_id, source_path, dedup_key)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-          " ?18, ?19)");
+      const std::optional<std::int64_t> raw_file = raw_file_of(message);
+      auto q = m_db.query(raw_file ? kInsertMessageWithRawSpan : kInsertMessage);
+      if (raw_file) {
+        q->bind_int(20, *raw_file);
+        q->bind_int(21, to_int64(*message.raw_offset));
+        q->bind_int(22, to_int64(message.raw.size()));
+      }
       q->bind_int(1, id);
       q->bind_int(2, conversation_id);
       q->bind_text(3, message.sender);
@@ -795,7 +859,7 @@ class Catalog::Impl {
         q->bind_text(14, message.share->owner);
       }  // else NULL: no share (a reset statement has every parameter NULL)
       q->bind_optional_int(15, message.call_duration_s);
-      q->bind_text(16, message.raw);
+      if (!raw_file) q->bind_text(16, message.raw);
       q->bind_int(17, source_id);
       q->bind_text(18, message.source_path);
       q->bind_blob(19, key);
@@ -934,6 +998,7 @@ class Catalog::Impl {
 };
 
 sql::Database& database_of(Catalog::Impl& impl) { return impl.m_db; }
+bool has_raw_spans_of(const Catalog::Impl& impl) { return impl.m_has_raw_spans; }
 MessageView message_view_of(Catalog::Impl& impl, std::int64_t message_id) {
   return impl.message_view(message_id);
 }
@@ -1057,6 +1122,11 @@ Catalog Catalog::load_into(std::shared_ptr<ScratchFile> file) {
 
 Catalog Catalog::load_on(sql::Database db) {
   db.exec(kPeopleSchema);
+  if (!has_raw_spans(db)) {
+    db.exec("BEGIN");
+    db.exec(kAddRawSpans);
+    db.exec("COMMIT");
+  }
   if (!has_table(db, "conversation_stats")) {
     db.exec("BEGIN");
     db.exec(kStatsSchema);
@@ -1146,6 +1216,15 @@ void Catalog::add_file(std::int64_t source_id, const StoredFile& file) {
     q->bind_int(4, to_int64(file.size));
     q->bind_int(5, file.mtime_unix);
     q->run();
+    auto id = m_impl->m_db.query(
+        "SELECT id FROM files WHERE source_id = ?1 AND path = ?2 AND content = ?3");
+    id->bind_int(1, source_id);
+    id->bind_text(2, file.path);
+    id->bind_blob(3, file.content);
+    if (!id->step()) damaged("a file vanished while it was added");
+    const auto [it, added] =
+        m_impl->m_run_files.try_emplace(file.path, Impl::RunFile{id->column_int(0), file.size});
+    if (!added && it->second.id != id->column_int(0)) it->second.ambiguous = true;
   });
 }
 

@@ -51,6 +51,14 @@ struct StoredFile {
   std::int64_t mtime_unix = 0;
 };
 
+// Where a message's raw record is when the catalog keeps it as a span of its stored source file
+// (Message::raw_offset): `length` bytes from `offset` of the object `content`.
+struct RawSpan {
+  ObjectId content{};
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
 // An attachment's link to the stored file, resolved by the pipeline from its uri.
 struct ResolvedAttachment {
   std::optional<ObjectId> content;  // nullopt when the export does not hold the file
@@ -258,9 +266,12 @@ class Catalog {
                         const std::function<void(const MessageView&)>& visit);
   // A conversation and a message as they were added (participants with their ids and is_self;
   // the message's raw record, local time, platform id ...), to copy them into another catalog.
-  // `resolved` receives the stored file of each attachment. Error(usage) for an unknown id.
+  // `resolved` receives the stored file of each attachment, and `raw_span` where the raw record
+  // is when the catalog keeps it as a span of a stored file (the message's raw is then empty:
+  // the caller reads it from the vault). Error(usage) for an unknown id.
   Conversation stored_conversation(std::int64_t conversation_id);
-  Message stored_message(std::int64_t message_id, std::vector<ResolvedAttachment>& resolved);
+  Message stored_message(std::int64_t message_id, std::vector<ResolvedAttachment>& resolved,
+                         std::optional<RawSpan>& raw_span);
 
   // --- People (catalog_people.cpp) -------------------------------------------------------
   // Links handles (accounts) to one person, created when new; a name is matched case- and

@@ -9,6 +9,8 @@
 namespace dmvault::catalog {
 
 sql::Database& database_of(Catalog::Impl& impl);
+// Whether the catalog's messages have the raw span columns (schema version 2).
+bool has_raw_spans_of(const Catalog::Impl& impl);
 // One message with its attachments and reactions, as show and search print it.
 MessageView message_view_of(Catalog::Impl& impl, std::int64_t message_id);
 // Registers the SQL functions a SearchRequest's condition may use, dm_fold(text) and

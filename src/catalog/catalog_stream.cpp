@@ -104,8 +104,8 @@ Conversation Catalog::stored_conversation(std::int64_t conversation_id) {
   return conversation;
 }
 
-Message Catalog::stored_message(std::int64_t message_id,
-                                std::vector<ResolvedAttachment>& resolved) {
+Message Catalog::stored_message(std::int64_t message_id, std::vector<ResolvedAttachment>& resolved,
+                                std::optional<RawSpan>& raw_span) {
   static constexpr MessageKind kKinds[] = {
       MessageKind::text,   MessageKind::media,  MessageKind::share,  MessageKind::call,
       MessageKind::system, MessageKind::unsent, MessageKind::sticker};
@@ -115,6 +115,7 @@ Message Catalog::stored_message(std::int64_t message_id,
   sql::Database& db = database_of(*m_impl);
   Message message;
   resolved.clear();
+  raw_span.reset();
   {
     auto q = db.query(
         "SELECT sender, sender_id, timestamp_ms, local_time, kind, text, platform_message_id,"
@@ -137,6 +138,23 @@ Message Catalog::stored_message(std::int64_t message_id,
     if (!q->is_null(12)) message.call_duration_s = q->column_int(12);
     message.raw = q->column_text(13);
     message.source_path = q->column_text(14);
+  }
+  if (has_raw_spans_of(*m_impl)) {
+    auto q = db.query(
+        "SELECT f.content, m.raw_offset, m.raw_length FROM messages AS m"
+        " JOIN files AS f ON f.id = m.raw_file WHERE m.id = ?1");
+    q->bind_int(1, message_id);
+    if (q->step()) {
+      const std::optional<ObjectId> content = object_id(q->column_blob(0));
+      if (!content || q->is_null(1) || q->is_null(2) || q->column_int(1) < 0 ||
+          q->column_int(2) <= 0) {
+        throw Error(ErrorCode::corrupted, "catalog is damaged: message " +
+                                              std::to_string(message_id) +
+                                              " has a raw record span without a place");
+      }
+      raw_span = RawSpan{*content, static_cast<std::uint64_t>(q->column_int(1)),
+                         static_cast<std::uint64_t>(q->column_int(2))};
+    }
   }
   {
     auto q = db.query(

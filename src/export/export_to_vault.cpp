@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace dmvault::exporting {
@@ -21,6 +22,32 @@ std::int64_t now_ms() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+// Raw records that the catalog keeps as spans of the stored source files, read back from the
+// vault: the new vault holds no source files, so its messages keep their records themselves. A
+// conversation's messages come from one file after another, so the last file read is kept.
+class RawRecords {
+ public:
+  explicit RawRecords(const Vault& vault) : m_vault(vault) {}
+
+  std::string read(const catalog::RawSpan& span) {
+    if (!m_file || m_content != span.content) {
+      m_file.reset();
+      m_file = m_vault.read(span.content);
+      m_content = span.content;
+    }
+    if (span.offset > m_file->size() || span.length > m_file->size() - span.offset) {
+      throw Error(ErrorCode::corrupted,
+                  "catalog is damaged: a message's raw record lies outside its source file");
+    }
+    return std::string(reinterpret_cast<const char*>(m_file->data()) + span.offset, span.length);
+  }
+
+ private:
+  const Vault& m_vault;
+  std::optional<PlainBytes> m_file;
+  ObjectId m_content{};
+};
 
 }  // namespace
 
@@ -45,6 +72,8 @@ ExportSummary copy_to_vault(const Vault& source, catalog::Catalog& catalog,
   catalog::Catalog copy = catalog::Catalog::create();
   std::map<ObjectId, ObjectId> stored;  // source content id -> target content id
   std::vector<catalog::ResolvedAttachment> resolved;
+  std::optional<catalog::RawSpan> raw_span;
+  RawRecords raw_records(source);
   for (const auto& [platform, members] : by_platform) {
     catalog::SourceRecord record;
     record.platform = platform;
@@ -59,7 +88,8 @@ ExportSummary copy_to_vault(const Vault& source, catalog::Catalog& catalog,
         catalog.for_each_message(
             c->summary.id, request_for(selection, c->summary.id),
             [&](const catalog::MessageView& view) {
-              Message message = catalog.stored_message(view.message_id, resolved);
+              Message message = catalog.stored_message(view.message_id, resolved, raw_span);
+              if (raw_span) message.raw = raw_records.read(*raw_span);
               for (std::size_t i = 0; i < resolved.size(); ++i) {
                 if (!resolved[i].content) continue;
                 const ObjectId old_id = *resolved[i].content;

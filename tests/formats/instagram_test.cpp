@@ -20,6 +20,8 @@ RecordingSink import_all(const MemoryExport& files, const ImportOptions& options
 }
 
 const std::string kIgRoot = "your_instagram_activity/messages/inbox/";
+const std::string kHtmlBlockForSpans =
+    R"(<div class="pam _3-95 _2ph- _a6-g uiBoxWhite noborder"><h2 class="_3-95 _2pim _a6-h _a6-i">Bo</h2><div class="_3-95 _a6-p"><div><div></div><div>html</div></div></div><div class="_3-94 _a6-o">Mar 10, 2026 7:25 pm</div></div>)";
 
 TEST(InstagramDetectTest, Scores) {
   const auto score = [](std::initializer_list<std::pair<std::string, std::string>> files) {
@@ -233,6 +235,34 @@ TEST(InstagramImportTest, JsonWinsOverHtmlOfTheSameThread) {
   EXPECT_EQ(sink.messages()[0].message.text, "json");
   ASSERT_EQ(sink.warnings().size(), 1u);
   EXPECT_EQ(sink.warnings()[0].path, kIgRoot + "ana_1/message_1.html");
+}
+
+// A JSON record's raw bytes are said to be a span of its file, from the record's own offset
+// (after a byte order mark too), so that the catalog need not keep a second copy; an HTML
+// block's are not.
+TEST(InstagramImportTest, JsonRecordsAreSpansOfTheirFile) {
+  MemoryExport e;
+  e.add(
+      kIgRoot + "ana_1/message_1.json",
+      "\xEF\xBB\xBF" + thread_json({"Ana", "Sam"}, {{"Ana", 2, "two", ""}, {"Sam", 1, "one", ""}}));
+  e.add(kIgRoot + "bo_2/message_1.html", kHtmlBlockForSpans);
+  const RecordingSink sink = import_all(e);
+  ASSERT_EQ(sink.messages().size(), 3u);
+  int spans = 0;
+  for (const auto& r : sink.messages()) {
+    if (r.message.source_path.ends_with(".html")) {
+      EXPECT_FALSE(r.message.raw_offset.has_value());
+      continue;
+    }
+    ASSERT_TRUE(r.message.raw_offset.has_value()) << r.message.text;
+    const std::string& bytes = e.bytes(r.message.source_path);
+    EXPECT_GE(*r.message.raw_offset, 3u);
+    EXPECT_EQ(bytes.substr(*r.message.raw_offset, r.message.raw.size()), r.message.raw);
+    EXPECT_EQ(r.message.raw.front(), '{');
+    EXPECT_NE(r.message.raw.find("\"" + r.message.text + "\""), std::string::npos);
+    ++spans;
+  }
+  EXPECT_EQ(spans, 2);
 }
 
 const std::string kHtmlBlock =

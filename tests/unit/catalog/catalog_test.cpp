@@ -966,7 +966,7 @@ TEST(CatalogLoad, NewerSchemaIsRefused) {
   PlainBytes image = Catalog::create().serialize();
   {
     sql::Database db = sql::Database::open(image.span());
-    db.exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    db.exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
     image = db.serialize();
   }
   try {
@@ -976,6 +976,124 @@ TEST(CatalogLoad, NewerSchemaIsRefused) {
     EXPECT_EQ(error.code(), ErrorCode::not_a_vault);
     EXPECT_NE(std::string(error.what()).find("newer"), std::string::npos) << error.what();
   }
+}
+
+// --- Raw records as spans of their stored files ----------------------------------------------
+
+constexpr const char* kThreadFile = "messages/inbox/t/message_1.json";
+
+Message spanned_message(std::int64_t ms, const std::string& text, std::uint64_t offset,
+                        const std::string& path = kThreadFile) {
+  Message m = text_message("Ana", ms, text);
+  m.raw = R"({"content":")" + text + R"("})";
+  m.raw_offset = offset;
+  m.source_path = path;
+  return m;
+}
+
+struct StoredRaw {
+  std::string raw;
+  std::optional<RawSpan> span;
+};
+
+// Every message's raw record as stored, oldest first.
+std::vector<StoredRaw> stored_raws(Catalog& catalog) {
+  std::vector<StoredRaw> out;
+  for (const auto& c : catalog.conversations()) {
+    for (const MessageView& view : catalog.messages(c.id, 0, std::nullopt)) {
+      std::vector<ResolvedAttachment> resolved;
+      StoredRaw stored;
+      stored.raw = catalog.stored_message(view.message_id, resolved, stored.span).raw;
+      out.push_back(std::move(stored));
+    }
+  }
+  return out;
+}
+
+TEST_F(CatalogTest, ARawRecordInsideItsRunsFileIsKeptAsASpanOfIt) {
+  const std::int64_t source = catalog.begin_source(source_record());
+  catalog.add_file(source, {kThreadFile, object(7), 100, 1});
+  catalog.add_file(source, {"twice.json", object(8), 100, 1});
+  catalog.add_file(source, {"twice.json", object(9), 100, 1});  // the same path, other bytes
+  catalog.add_conversation(source, conversation("t", "Trip"));
+  const std::vector<Message> messages = {
+      spanned_message(1'000, "inside", 10),           // bytes 10..30 of a 100-byte file
+      spanned_message(2'000, "at the very end", 71),  // 29 bytes: 71..100, the last byte
+      spanned_message(3'000, "past the end", 80),     // 26 bytes from 80: longer than the file
+      spanned_message(4'000, "no file", 0, "other.json"),
+      spanned_message(5'000, "two files", 0, "twice.json"),
+      text_message("Ana", 6'000, "no offset"),
+  };
+  for (const Message& m : messages) catalog.add_message(source, kPlatform, "t", m, {});
+  catalog.finish_source(source, source_record());
+
+  const std::vector<StoredRaw> stored = stored_raws(catalog);
+  ASSERT_EQ(stored.size(), messages.size());
+  for (std::size_t i = 0; i < 2; ++i) {
+    SCOPED_TRACE(messages[i].text);
+    EXPECT_EQ(stored[i].raw, "");
+    ASSERT_TRUE(stored[i].span.has_value());
+    EXPECT_EQ(stored[i].span->content, object(7));
+    EXPECT_EQ(stored[i].span->offset, *messages[i].raw_offset);
+    EXPECT_EQ(stored[i].span->length, messages[i].raw.size());
+  }
+  for (std::size_t i = 2; i < messages.size(); ++i) {
+    SCOPED_TRACE(messages[i].text);
+    EXPECT_EQ(stored[i].raw, messages[i].raw);
+    EXPECT_FALSE(stored[i].span.has_value());
+  }
+  // The spans survive a round trip of the image.
+  Catalog loaded = Catalog::load(catalog.serialize().span());
+  const std::vector<StoredRaw> reloaded = stored_raws(loaded);
+  ASSERT_EQ(reloaded.size(), stored.size());
+  EXPECT_TRUE(reloaded[0].span.has_value());
+  EXPECT_EQ(reloaded[5].raw, messages[5].raw);
+}
+
+// A catalog as written before raw spans (schema version 1): read as it is, its records are in
+// its rows; loaded to be written, it gains the span columns and version 2, keeps its old
+// records and takes spans for new ones.
+TEST(CatalogLoad, AVersionOneCatalogGainsRawSpansWhenWritten) {
+  Catalog first = Catalog::create();
+  import_run(first, {text_message("Ana", 1'000, "old one")});
+  PlainBytes image = first.serialize();
+  {
+    sql::Database db = sql::Database::open(image.span());
+    db.exec(
+        "ALTER TABLE messages DROP COLUMN raw_length;"
+        " ALTER TABLE messages DROP COLUMN raw_offset;"
+        " ALTER TABLE messages DROP COLUMN raw_file;"
+        " UPDATE meta SET value = '1' WHERE key = 'schema_version';");
+    image = db.serialize();
+  }
+  const auto version = [](Catalog& catalog) {
+    const PlainBytes bytes = catalog.serialize();
+    sql::Database db = sql::Database::open(bytes.span());
+    return db.query_text("SELECT value FROM meta WHERE key = 'schema_version'");
+  };
+  PlainBytes copy(image.size());
+  std::copy(image.span().begin(), image.span().end(), copy.data());
+  Catalog read_only = Catalog::load_read_only(std::move(copy));
+  const std::vector<StoredRaw> before = stored_raws(read_only);
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0].raw, R"({"sender_name":"Ana"})");
+  EXPECT_FALSE(before[0].span.has_value());
+
+  Catalog catalog = Catalog::load(image.span());
+  EXPECT_EQ(version(catalog), "2");
+  const std::int64_t source = catalog.begin_source(source_record("later.zip"));
+  catalog.add_file(source, {kThreadFile, object(5), 1000, 1});
+  catalog.add_conversation(source, conversation("t", "Trip"));
+  catalog.add_message(source, kPlatform, "t", spanned_message(2'000, "new one", 40), {});
+  catalog.finish_source(source, source_record("later.zip"));
+  const std::vector<StoredRaw> after = stored_raws(catalog);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].raw, before[0].raw);
+  EXPECT_FALSE(after[0].span.has_value());
+  ASSERT_TRUE(after[1].span.has_value());
+  EXPECT_EQ(after[1].span->content, object(5));
+  EXPECT_EQ(after[1].span->offset, 40u);
+  EXPECT_NO_THROW(catalog.check_integrity());
 }
 
 // --- search --regex ---------------------------------------------------------------------------

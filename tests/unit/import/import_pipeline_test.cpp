@@ -4,6 +4,7 @@
 #include "catalog/catalog.hpp"
 #include "dmvault/error.hpp"
 #include "dmvault/import.hpp"
+#include "export/exporter.hpp"
 #include "import/catalog_store.hpp"
 #include "unit/export/export_test_support.hpp"
 #include "vault/vault_test_support.hpp"
@@ -367,6 +368,77 @@ TEST(ImportPipeline, ContentChangedUnderTheSameSizeAndTimeIsReadOnlyWithRehash) 
 
   // Now the new bytes are what the shortcut knows for that path, size and time.
   EXPECT_EQ(s.import({exported}).unchanged_since_source, second_source);
+}
+
+// Instagram's JSON records are kept as spans of the stored message files, not copied into the
+// catalog: each span, read from the vault, is the record itself (a JSON object with the
+// message's time), a byte order mark before it included; and a copy into a new vault, which
+// holds no message files, carries every record byte for byte in its own rows.
+TEST(ImportPipeline, RawRecordsAreSpansOfTheStoredFilesAndCopiesCarryThem) {
+  TempDir dir;
+  const fs::path export_dir = copy_of_fixture(dir);
+  std::optional<fs::path> first_json;
+  for (const auto& e : fs::recursive_directory_iterator(export_dir)) {
+    if (e.path().filename() == "message_1.json" && (!first_json || e.path() < *first_json)) {
+      first_json = e.path();
+    }
+  }
+  ASSERT_TRUE(first_json.has_value());
+  rewrite_keeping_time(*first_json, "\xEF\xBB\xBF" + file_bytes(*first_json));
+  ImportSetup s;
+  const ImportSummary summary = s.import({export_dir});
+  ASSERT_GT(summary.messages_added, 0u);
+
+  Vault v = Vault::open(s.vault_path, passphrase("pw"), read_options());
+  catalog::Catalog catalog = import::load_catalog(v);
+  std::map<std::string, std::string> raw_by_key;  // "thread time text" -> the record
+  std::size_t spans = 0;
+  for (const auto& c : catalog.conversations()) {
+    for (const catalog::MessageView& view : catalog.messages(c.id, 0, std::nullopt)) {
+      std::vector<catalog::ResolvedAttachment> resolved;
+      std::optional<catalog::RawSpan> span;
+      const Message m = catalog.stored_message(view.message_id, resolved, span);
+      if (!m.source_path.ends_with(".json")) continue;
+      SCOPED_TRACE(m.source_path + " " + m.text);
+      ASSERT_TRUE(span.has_value());
+      EXPECT_EQ(m.raw, "");
+      const PlainBytes file = v.read(span->content);
+      ASSERT_LE(span->offset + span->length, file.size());
+      const std::string record(reinterpret_cast<const char*>(file.data()) + span->offset,
+                               span->length);
+      EXPECT_EQ(record.front(), '{');
+      EXPECT_EQ(record.back(), '}');
+      EXPECT_NE(record.find(std::to_string(m.timestamp_ms)), std::string::npos);
+      const std::string key = c.thread_id + " " + std::to_string(m.timestamp_ms) + " " + m.text;
+      EXPECT_TRUE(raw_by_key.emplace(key, record).second) << key;
+      ++spans;
+    }
+  }
+  EXPECT_GT(spans, 10u);
+
+  Vault target = [&] {
+    const fs::path path = dir.path() / "copy.dmv";
+    Vault::create(path, passphrase("copy"), fast_options());
+    return Vault::open(path, passphrase("copy"), write_options());
+  }();
+  exporting::copy_to_vault(v, catalog, exporting::Selection{}, target, {});
+  target.commit();
+  catalog::Catalog copy = import::load_catalog(target);
+  std::size_t carried = 0;
+  for (const auto& c : copy.conversations()) {
+    for (const catalog::MessageView& view : copy.messages(c.id, 0, std::nullopt)) {
+      std::vector<catalog::ResolvedAttachment> resolved;
+      std::optional<catalog::RawSpan> span;
+      const Message m = copy.stored_message(view.message_id, resolved, span);
+      const auto it =
+          raw_by_key.find(c.thread_id + " " + std::to_string(m.timestamp_ms) + " " + m.text);
+      if (it == raw_by_key.end()) continue;
+      EXPECT_FALSE(span.has_value());
+      EXPECT_EQ(m.raw, it->second);
+      ++carried;
+    }
+  }
+  EXPECT_EQ(carried, raw_by_key.size());
 }
 
 }  // namespace
