@@ -127,6 +127,7 @@ class FileReader {
         Parsed p;
         p.offset = m_file.file_offset(begin);
         p.message.raw = std::string(m_file.text().substr(begin, end - begin));
+        p.message.raw_offset = p.offset;
         p.message.source_path = m_path;
         read_message(item, p);
         parsed.push_back(std::move(p));

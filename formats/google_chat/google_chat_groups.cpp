@@ -97,6 +97,7 @@ class GroupReader {
       const auto [begin, end] = spans.at(i++);
       p.offset = file.file_offset(begin);
       p.message.raw = std::string(file.text().substr(begin, end - begin));
+      p.message.raw_offset = p.offset;
       p.message.source_path = m_group.messages_file;
       read_message(item, p);
       add_participant(c, p.message.sender, p.message.sender_id);

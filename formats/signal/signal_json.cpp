@@ -442,6 +442,7 @@ void import_export_json(ImportContext& context, const std::string& path) {
     Parsed p = read_export_line(*obj, context, zone, self, dir);
     p.offset = offset;
     p.message.raw = std::string(line);
+    p.message.raw_offset = offset;
     p.message.source_path = path;
     const std::string sender = string_at(*obj, "sender");
     if (!sender.empty() && sender != "No-Sender" &&
@@ -515,6 +516,7 @@ void import_sigtop_json(ImportContext& context, const std::string& path,
     }
     p.offset = file.file_offset(begin);
     p.message.raw = std::string(file.text().substr(begin, end - begin));
+    p.message.raw_offset = p.offset;
     p.message.source_path = path;
     const Message& m = p.message;
     if (!m.sender.empty() && m.sender != chat.self &&

@@ -224,6 +224,7 @@ class FileImport {
       Parsed p;
       p.offset = file.file_offset(begin);
       p.message.raw = std::string(file.text().substr(begin, end - begin));
+      p.message.raw_offset = p.offset;
       p.message.source_path = m_path;
       if (legacy) {
         read_legacy(item, sent, p);

@@ -272,6 +272,7 @@ class FileImport {
         Parsed p;
         p.offset = file.file_offset(begin);
         p.message.raw = std::string(file.text().substr(begin, end - begin));
+        p.message.raw_offset = p.offset;
         p.message.source_path = m_path;
         read_message(item, p);
         parsed.push_back(std::move(p));

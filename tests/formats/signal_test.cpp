@@ -335,6 +335,12 @@ TEST_P(SignalFlavourContract, TextsSurviveDuplicatesStayAndRecordsAreComplete) {
     EXPECT_NE(messages[i].message.timestamp_ms, 0);
     EXPECT_NE(files.bytes(messages[i].message.source_path).find(messages[i].message.raw),
               std::string::npos);
+    // A record said to be a span of its file is exactly there (the catalog keeps the span).
+    if (const auto offset = messages[i].message.raw_offset) {
+      EXPECT_EQ(files.bytes(messages[i].message.source_path)
+                    .substr(*offset, messages[i].message.raw.size()),
+                messages[i].message.raw);
+    }
   }
   EXPECT_EQ(messages[4].message.raw, messages[5].message.raw);
   RecordingSink again;
