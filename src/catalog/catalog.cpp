@@ -58,7 +58,8 @@
 //
 // RAW RECORDS: a message whose importer says its raw record is a span of its source file (the
 // file stored in the vault, Message::raw_offset) keeps raw = '' and the span: raw_file (the
-// files row of this run with that path), raw_offset, raw_length. Any other keeps raw itself.
+// files row of this run with that path), raw_offset, raw_length; and source_path = '', since
+// the files row names the path. Any other keeps raw and source_path themselves.
 // Schema version 2 added the three columns; a version 1 catalog gains them (all NULL) when it
 // is loaded to be written, and one read as it is has no spans.
 #include "catalog/catalog.hpp"
@@ -398,12 +399,12 @@ constexpr const char* kInsertMessage =
     " call_duration_s, raw, source_id, source_path, dedup_key)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
     " ?19)";
-// The same with the raw record as a span of its file (RAW RECORDS): ?16 unused.
+// The same with the raw record as a span of its file (RAW RECORDS): ?16 and ?18 unused.
 constexpr const char* kInsertMessageWithRawSpan =
     "INSERT INTO messages(id, conversation_id, sender, sender_id, timestamp_ms, local_time, kind,"
     " text, platform_message_id, reply_to, edited, share_link, share_text, share_owner,"
     " call_duration_s, raw, source_id, source_path, dedup_key, raw_file, raw_offset, raw_length)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, '', ?17, ?18, ?19,"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, '', ?17, '', ?19,"
     " ?20, ?21, ?22)";
 
 }  // namespace
@@ -859,9 +860,11 @@ class Catalog::Impl {
         q->bind_text(14, message.share->owner);
       }  // else NULL: no share (a reset statement has every parameter NULL)
       q->bind_optional_int(15, message.call_duration_s);
-      if (!raw_file) q->bind_text(16, message.raw);
+      if (!raw_file) {
+        q->bind_text(16, message.raw);
+        q->bind_text(18, message.source_path);
+      }
       q->bind_int(17, source_id);
-      q->bind_text(18, message.source_path);
       q->bind_blob(19, key);
       q->run();
     }

@@ -141,7 +141,7 @@ Message Catalog::stored_message(std::int64_t message_id, std::vector<ResolvedAtt
   }
   if (has_raw_spans_of(*m_impl)) {
     auto q = db.query(
-        "SELECT f.content, m.raw_offset, m.raw_length FROM messages AS m"
+        "SELECT f.content, m.raw_offset, m.raw_length, f.path FROM messages AS m"
         " JOIN files AS f ON f.id = m.raw_file WHERE m.id = ?1");
     q->bind_int(1, message_id);
     if (q->step()) {
@@ -154,6 +154,7 @@ Message Catalog::stored_message(std::int64_t message_id, std::vector<ResolvedAtt
       }
       raw_span = RawSpan{*content, static_cast<std::uint64_t>(q->column_int(1)),
                          static_cast<std::uint64_t>(q->column_int(2))};
+      message.source_path = q->column_text(3);  // the row keeps '' (RAW RECORDS)
     }
   }
   {

@@ -994,6 +994,7 @@ Message spanned_message(std::int64_t ms, const std::string& text, std::uint64_t 
 struct StoredRaw {
   std::string raw;
   std::optional<RawSpan> span;
+  std::string source_path;
 };
 
 // Every message's raw record as stored, oldest first.
@@ -1003,7 +1004,9 @@ std::vector<StoredRaw> stored_raws(Catalog& catalog) {
     for (const MessageView& view : catalog.messages(c.id, 0, std::nullopt)) {
       std::vector<ResolvedAttachment> resolved;
       StoredRaw stored;
-      stored.raw = catalog.stored_message(view.message_id, resolved, stored.span).raw;
+      const Message m = catalog.stored_message(view.message_id, resolved, stored.span);
+      stored.raw = m.raw;
+      stored.source_path = m.source_path;
       out.push_back(std::move(stored));
     }
   }
@@ -1036,17 +1039,25 @@ TEST_F(CatalogTest, ARawRecordInsideItsRunsFileIsKeptAsASpanOfIt) {
     EXPECT_EQ(stored[i].span->content, object(7));
     EXPECT_EQ(stored[i].span->offset, *messages[i].raw_offset);
     EXPECT_EQ(stored[i].span->length, messages[i].raw.size());
+    EXPECT_EQ(stored[i].source_path, messages[i].source_path);
   }
   for (std::size_t i = 2; i < messages.size(); ++i) {
     SCOPED_TRACE(messages[i].text);
     EXPECT_EQ(stored[i].raw, messages[i].raw);
     EXPECT_FALSE(stored[i].span.has_value());
+    EXPECT_EQ(stored[i].source_path, messages[i].source_path);
   }
+  // The rows hold no copy of those two records nor of their path.
+  EXPECT_EQ(ids_where(catalog,
+                      "SELECT count(*) FROM messages WHERE raw = '' AND source_path = ''"
+                      " AND raw_file IS NOT NULL"),
+            std::vector<std::int64_t>{2});
   // The spans survive a round trip of the image.
   Catalog loaded = Catalog::load(catalog.serialize().span());
   const std::vector<StoredRaw> reloaded = stored_raws(loaded);
   ASSERT_EQ(reloaded.size(), stored.size());
   EXPECT_TRUE(reloaded[0].span.has_value());
+  EXPECT_EQ(reloaded[0].source_path, kThreadFile);
   EXPECT_EQ(reloaded[5].raw, messages[5].raw);
 }
 
