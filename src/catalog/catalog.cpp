@@ -1204,6 +1204,10 @@ std::int64_t Catalog::begin_source(const SourceRecord& source) {
   impl.m_active_source = impl.m_db.last_insert_rowid();
   impl.m_run_started_empty =
       impl.m_db.query_text("SELECT NOT EXISTS (SELECT 1 FROM messages)") == "1";
+  // A run into an empty catalog never looks a dedup key up (m_run_started_empty), and keys are
+  // digests, so each row inserted went to a random leaf of their index: it is built once, in
+  // order, when the run finishes (in the run's transaction, so an abort keeps the index).
+  if (impl.m_run_started_empty) impl.m_db.exec("DROP INDEX IF EXISTS messages_by_dedup_key");
   return impl.m_active_source;
 }
 
@@ -1298,6 +1302,9 @@ void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) 
     q->run();
     impl.index_unindexed();
     impl.add_to_stats();
+    if (impl.m_run_started_empty) {
+      impl.m_db.exec("CREATE INDEX IF NOT EXISTS messages_by_dedup_key ON messages(dedup_key)");
+    }
   });
   try {
     impl.m_db.exec("COMMIT");

@@ -302,6 +302,31 @@ TEST_F(CatalogTest, ReimportingTheSameExportAddsNothing) {
   EXPECT_EQ(catalog.counts().sources, 2u);
 }
 
+// A first run builds the dedup key index at its end; the next run looks its keys up there.
+TEST_F(CatalogTest, AFirstRunLeavesTheDedupKeyIndexForTheNext) {
+  // An aborted first run gives the index back with everything else.
+  const PlainBytes empty = catalog.serialize();
+  const std::int64_t source = catalog.begin_source(source_record("bad.zip"));
+  catalog.add_conversation(source, conversation("t", "Trip"));
+  catalog.add_message(source, kPlatform, "t", text_message("Ana", 500, "gone"), {});
+  catalog.abort_source();
+  EXPECT_TRUE(same_bytes(catalog.serialize(), empty));
+
+  import_run(catalog, {text_message("Ana", 1'000, "one"), text_message("Ana", 2'000, "two")});
+  EXPECT_EQ(ids_where(catalog,
+                      "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                      " AND name = 'messages_by_dedup_key'"),
+            std::vector<std::int64_t>{1});
+  EXPECT_EQ(ids_where(catalog,
+                      "SELECT count(*) FROM pragma_index_info('messages_by_dedup_key')"
+                      " WHERE name = 'dedup_key'"),
+            std::vector<std::int64_t>{1});
+  const RunResult again =
+      import_run(catalog, {text_message("Ana", 2'000, "two"), text_message("Ana", 3'000, "three")});
+  EXPECT_EQ(again.added, 1u);
+  EXPECT_EQ(again.duplicate, 1u);
+}
+
 TEST_F(CatalogTest, OverlappingExportAddsOnlyWhatIsNew) {
   const Message a = text_message("Ana", 1'000, "one");
   const Message b = text_message("Ana", 2'000, "two");
