@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 
 namespace dmvault {
 namespace {
@@ -370,6 +371,21 @@ TEST(ImportPipeline, ContentChangedUnderTheSameSizeAndTimeIsReadOnlyWithRehash) 
   EXPECT_EQ(s.import({exported}).unchanged_since_source, second_source);
 }
 
+// Every message of `catalog` as stored, with a key ("thread time text") that names it in a copy.
+void for_each_stored_message(
+    catalog::Catalog& catalog,
+    const std::function<void(const std::string& key, const Message&,
+                             const std::optional<catalog::RawSpan>&)>& visit) {
+  for (const auto& c : catalog.conversations()) {
+    for (const catalog::MessageView& view : catalog.messages(c.id, 0, std::nullopt)) {
+      std::vector<catalog::ResolvedAttachment> resolved;
+      std::optional<catalog::RawSpan> span;
+      const Message m = catalog.stored_message(view.message_id, resolved, span);
+      visit(c.thread_id + " " + std::to_string(m.timestamp_ms) + " " + m.text, m, span);
+    }
+  }
+}
+
 // Instagram's JSON records are kept as spans of the stored message files, not copied into the
 // catalog: each span, read from the vault, is the record itself (a JSON object with the
 // message's time), a byte order mark before it included; and a copy into a new vault, which
@@ -393,27 +409,22 @@ TEST(ImportPipeline, RawRecordsAreSpansOfTheStoredFilesAndCopiesCarryThem) {
   catalog::Catalog catalog = import::load_catalog(v);
   std::map<std::string, std::string> raw_by_key;  // "thread time text" -> the record
   std::size_t spans = 0;
-  for (const auto& c : catalog.conversations()) {
-    for (const catalog::MessageView& view : catalog.messages(c.id, 0, std::nullopt)) {
-      std::vector<catalog::ResolvedAttachment> resolved;
-      std::optional<catalog::RawSpan> span;
-      const Message m = catalog.stored_message(view.message_id, resolved, span);
-      if (!m.source_path.ends_with(".json")) continue;
-      SCOPED_TRACE(m.source_path + " " + m.text);
-      ASSERT_TRUE(span.has_value());
-      EXPECT_EQ(m.raw, "");
-      const PlainBytes file = v.read(span->content);
-      ASSERT_LE(span->offset + span->length, file.size());
-      const std::string record(reinterpret_cast<const char*>(file.data()) + span->offset,
-                               span->length);
-      EXPECT_EQ(record.front(), '{');
-      EXPECT_EQ(record.back(), '}');
-      EXPECT_NE(record.find(std::to_string(m.timestamp_ms)), std::string::npos);
-      const std::string key = c.thread_id + " " + std::to_string(m.timestamp_ms) + " " + m.text;
-      EXPECT_TRUE(raw_by_key.emplace(key, record).second) << key;
-      ++spans;
-    }
-  }
+  for_each_stored_message(catalog, [&](const std::string& key, const Message& m,
+                                       const std::optional<catalog::RawSpan>& span) {
+    if (!m.source_path.ends_with(".json")) return;
+    SCOPED_TRACE(m.source_path + " " + m.text);
+    ASSERT_TRUE(span.has_value());
+    EXPECT_EQ(m.raw, "");
+    const PlainBytes file = v.read(span->content);
+    ASSERT_LE(span->offset + span->length, file.size());
+    const std::string record(reinterpret_cast<const char*>(file.data()) + span->offset,
+                             span->length);
+    EXPECT_EQ(record.front(), '{');
+    EXPECT_EQ(record.back(), '}');
+    EXPECT_NE(record.find(std::to_string(m.timestamp_ms)), std::string::npos);
+    EXPECT_TRUE(raw_by_key.emplace(key, record).second) << key;
+    ++spans;
+  });
   EXPECT_GT(spans, 10u);
 
   Vault target = [&] {
@@ -425,19 +436,14 @@ TEST(ImportPipeline, RawRecordsAreSpansOfTheStoredFilesAndCopiesCarryThem) {
   target.commit();
   catalog::Catalog copy = import::load_catalog(target);
   std::size_t carried = 0;
-  for (const auto& c : copy.conversations()) {
-    for (const catalog::MessageView& view : copy.messages(c.id, 0, std::nullopt)) {
-      std::vector<catalog::ResolvedAttachment> resolved;
-      std::optional<catalog::RawSpan> span;
-      const Message m = copy.stored_message(view.message_id, resolved, span);
-      const auto it =
-          raw_by_key.find(c.thread_id + " " + std::to_string(m.timestamp_ms) + " " + m.text);
-      if (it == raw_by_key.end()) continue;
-      EXPECT_FALSE(span.has_value());
-      EXPECT_EQ(m.raw, it->second);
-      ++carried;
-    }
-  }
+  for_each_stored_message(copy, [&](const std::string& key, const Message& m,
+                                    const std::optional<catalog::RawSpan>& span) {
+    const auto it = raw_by_key.find(key);
+    if (it == raw_by_key.end()) return;
+    EXPECT_FALSE(span.has_value());
+    EXPECT_EQ(m.raw, it->second);
+    ++carried;
+  });
   EXPECT_EQ(carried, raw_by_key.size());
 }
 
