@@ -8,6 +8,7 @@
 #include "dmvault/vault.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,7 +39,10 @@ struct VerifyReport {
 
 // Throws Error(not_a_vault) when no header copy is usable, Error(wrong_passphrase) when the
 // header is intact but the secret opens no keyslot. Everything else is reported, not thrown.
+// `on_unlocked`, when given, is called once the credential has opened a keyslot, before any
+// frame is read: the key derivation and its memory are over by then.
 VerifyReport verify_vault(std::unique_ptr<Storage> storage, const Credential* credential,
-                          bool allow_expensive_kdf = false);
+                          bool allow_expensive_kdf = false,
+                          const std::function<void()>& on_unlocked = {});
 
 }  // namespace dmvault

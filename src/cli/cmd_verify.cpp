@@ -11,7 +11,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <condition_variable>
 #include <exception>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -106,35 +108,62 @@ std::optional<VerifyFinding> check_catalog(const VerifyOptions& options,
 }
 
 // check_catalog on a second thread, beside the walk of every frame: it reads the catalog through
-// a vault of its own. Its outcome counts only when the walk found every frame intact (a damaged
-// vault's catalog is not loaded for a verdict); the thread is joined however the walk ends.
+// a vault of its own. It derives that vault's key only once the walk has derived its own
+// (start()), so the key derivation's memory (1 GiB for --kdf sensitive) is never held twice.
+// Its outcome counts only when the walk found every frame intact (a damaged vault's catalog is
+// not loaded for a verdict); the thread is joined however the walk ends, and never started
+// when the walk ended before unlocking.
 class CatalogCheck {
  public:
   CatalogCheck(const VerifyOptions& options, const Credential& credential)
       : m_thread([this, &options, &credential] {
+          if (!wait_for_start()) return;
           try {
             m_finding = check_catalog(options, credential);
           } catch (...) {
             m_failure = std::current_exception();
           }
         }) {}
-  ~CatalogCheck() {
-    if (m_thread.joinable()) m_thread.join();
-  }
+  ~CatalogCheck() { finish(); }
   CatalogCheck(const CatalogCheck&) = delete;
   CatalogCheck& operator=(const CatalogCheck&) = delete;
 
+  void start() { decide(State::started); }
+
   void add_to(VerifyReport& report) {
-    m_thread.join();
-    if (!report.clean()) return;
+    finish();
+    if (!report.clean() || !m_started) return;
     if (m_failure) std::rethrow_exception(m_failure);
     if (m_finding) report.damage.push_back(*m_finding);
   }
 
  private:
+  enum class State { waiting, started, cancelled };
+
+  void decide(State state) {
+    {
+      std::lock_guard lock(m_mutex);
+      if (m_state == State::waiting) m_state = state;
+    }
+    m_decided.notify_one();
+  }
+  bool wait_for_start() {
+    std::unique_lock lock(m_mutex);
+    m_decided.wait(lock, [this] { return m_state != State::waiting; });
+    return m_started = m_state == State::started;
+  }
+  void finish() {
+    decide(State::cancelled);  // no effect once started
+    if (m_thread.joinable()) m_thread.join();
+  }
+
+  std::mutex m_mutex;
+  std::condition_variable m_decided;
+  State m_state = State::waiting;
+  bool m_started = false;  // written by the thread, read after it is joined
   std::optional<VerifyFinding> m_finding;
   std::exception_ptr m_failure;
-  std::thread m_thread;  // last: starts once the members it writes exist
+  std::thread m_thread;  // last: starts once the members it uses exist
 };
 
 }  // namespace
@@ -159,7 +188,9 @@ int run_verify(const VerifyOptions& options, Context& context) {
     std::optional<CatalogCheck> catalog_check;
     if (credential) catalog_check.emplace(options, *credential);
     report = verify_vault(std::move(storage), credential ? &*credential : nullptr,
-                          options.unlock.allow_expensive_kdf);
+                          options.unlock.allow_expensive_kdf, [&] {
+                            if (catalog_check) catalog_check->start();
+                          });
     if (catalog_check) catalog_check->add_to(report);
   }
   credential.reset();

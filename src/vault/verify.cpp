@@ -181,8 +181,10 @@ class Verifier {
     m_report.uncommitted_tail_bytes = last_commit_end > 0 ? size - last_commit_end : 0;
   }
 
-  void full(const Credential& credential, bool allow_expensive_kdf) {
+  void full(const Credential& credential, bool allow_expensive_kdf,
+            const std::function<void()>& on_unlocked) {
     UnlockedHeader unlocked = unlock_header(m_storage, credential, allow_expensive_kdf);
+    if (on_unlocked) on_unlocked();
     for (const auto& w : unlocked.header_warnings) warning(0, w);
     const std::uint64_t size = m_storage.size();
 
@@ -406,7 +408,7 @@ class Verifier {
 }  // namespace
 
 VerifyReport verify_vault(std::unique_ptr<Storage> storage, const Credential* credential,
-                          bool allow_expensive_kdf) {
+                          bool allow_expensive_kdf, const std::function<void()>& on_unlocked) {
   crypto::initialize();
   VerifyReport report;
   report.quick = credential == nullptr;
@@ -416,7 +418,7 @@ VerifyReport verify_vault(std::unique_ptr<Storage> storage, const Credential* cr
     verifier.check_header_copies_quick();
     verifier.quick_walk();
   } else {
-    verifier.full(*credential, allow_expensive_kdf);
+    verifier.full(*credential, allow_expensive_kdf, on_unlocked);
   }
   return report;
 }

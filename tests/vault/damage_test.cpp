@@ -318,6 +318,27 @@ TEST(Damage, AReplayedOldCommitIsNeverAccepted) {
   EXPECT_EQ(report.uncommitted_tail_bytes, genesis_end - vault::kDataStart);
 }
 
+// The hook that lets a caller derive a second key only after verify's own (so the two never hold
+// the key derivation's memory at once) runs once per full verify, and never without an unlock.
+TEST(Damage, VerifyTellsWhenItHasUnlocked) {
+  const Sample sample = make_sample("pw", false);
+  int unlocked = 0;
+  const auto count = [&] { ++unlocked; };
+  const Credential right = passphrase("pw");
+  EXPECT_TRUE(verify_vault(image_storage(sample.image), &right, false, count).clean());
+  EXPECT_EQ(unlocked, 1);
+  EXPECT_TRUE(verify_vault(image_storage(sample.image), nullptr, false, count).clean());
+  EXPECT_EQ(unlocked, 1);
+  const Credential wrong = passphrase("not it");
+  try {
+    verify_vault(image_storage(sample.image), &wrong, false, count);
+    ADD_FAILURE() << "a wrong passphrase verified";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::wrong_passphrase) << e.what();
+  }
+  EXPECT_EQ(unlocked, 1);
+}
+
 TEST(Damage, QuickVerifyNeedsNoKeyAndFindsStructuralDamage) {
   const Sample sample = make_sample("pw", false);
   auto clean = verify_vault(image_storage(sample.image), nullptr);
