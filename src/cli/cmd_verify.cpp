@@ -132,7 +132,7 @@ class CatalogCheck {
 
   void add_to(VerifyReport& report) {
     finish();
-    if (!report.clean() || !m_started) return;
+    if (!report.clean() || m_state != State::started) return;
     if (m_failure) std::rethrow_exception(m_failure);
     if (m_finding) report.damage.push_back(*m_finding);
   }
@@ -150,7 +150,7 @@ class CatalogCheck {
   bool wait_for_start() {
     std::unique_lock lock(m_mutex);
     m_decided.wait(lock, [this] { return m_state != State::waiting; });
-    return m_started = m_state == State::started;
+    return m_state == State::started;
   }
   void finish() {
     decide(State::cancelled);  // no effect once started
@@ -159,8 +159,7 @@ class CatalogCheck {
 
   std::mutex m_mutex;
   std::condition_variable m_decided;
-  State m_state = State::waiting;
-  bool m_started = false;  // written by the thread, read after it is joined
+  State m_state = State::waiting;  // started or cancelled once finish() has joined the thread
   std::optional<VerifyFinding> m_finding;
   std::exception_ptr m_failure;
   std::thread m_thread;  // last: starts once the members it uses exist
