@@ -137,6 +137,9 @@ class ExportTree {
   std::uint64_t bytes_read() const;
   // The parts as given, as printable text (the same text errors and skipped() use).
   std::vector<std::string> part_names() const;
+  // True when no part is an archive: another visit() then reads only the entries its callback
+  // reads (a folder's files, a plain file), where an archive would be decompressed again.
+  bool revisits_cheaply() const;
 
  private:
   struct Impl;

@@ -125,6 +125,22 @@ class Vault {
   std::vector<Piece> pieces(const ObjectId& id) const;
   // Keyed id of bytes under this vault's key (what put() would return).
   ObjectId id_of(std::span<const std::uint8_t> bytes) const;
+  // The objects stored so far, to be read on one thread while another goes on using this
+  // Vault (the one exception to "not thread-safe"): whatever is stored after the snapshot was
+  // taken is not in it. It must not be read after this Vault commits, rolls back or is gone.
+  class Snapshot {
+   public:
+    PlainBytes read(const ObjectId& id) const;
+    void read_stream(const ObjectId& id,
+                     const std::function<void(std::span<const std::uint8_t>)>& sink) const;
+    struct State;
+
+   private:
+    friend class Vault;
+    explicit Snapshot(std::shared_ptr<const State> state);
+    std::shared_ptr<const State> m_state;
+  };
+  Snapshot snapshot() const;
 
   // Stores bytes (deduplicated: nothing is written when the id is present). Write mode only.
   ObjectId put(std::span<const std::uint8_t> bytes);

@@ -26,6 +26,11 @@
 //   an attachment the stored message has without its file (no content id) gets the content id
 //   and size of the new record's attachment at the same position with the same file name, and
 //   reactions the stored message lacks (by actor and reaction) are added.
+//   An attachment whose file is known only later (ResolvedAttachment::pending) is added without
+//   it, and one that would fill a stored message's gap from such a file does so when
+//   link_pending resolves it, in the order they came: the rows end as they would have. (A row
+//   is never the duplicate of a message of the run that added it, which would be its next
+//   occurrence: so no fill can come before the link of the row's own file.)
 //
 // MESSAGE IDS are in time order, so "newest first" is "highest id first":
 //   id = shifted_ms * 4096 + n, where shifted_ms = timestamp_ms + 2^41 (about 69.7 years, so
@@ -459,6 +464,13 @@ class Catalog::Impl {
     std::int64_t highest_id = 0, highest_ms = 0;
   };
   std::unordered_map<std::int64_t, StatsDelta> m_stats_delta;
+  // Attachment rows waiting for the content of a file (link_pending), in the order added.
+  struct PendingLink {
+    std::int64_t message_id = 0;
+    std::int64_t ordinal = 0;
+    std::size_t file = 0;
+  };
+  std::vector<PendingLink> m_pending_links;
 
   // Folds the run's additions into conversation_stats. The figures are defined on all of a
   // conversation's messages (kStatsRefresh), but a run only adds messages, so only the
@@ -527,6 +539,7 @@ class Catalog::Impl {
     m_last_conversation.reset();
     m_unindexed.clear();
     m_stats_delta.clear();
+    m_pending_links.clear();
     m_run_files.clear();
   }
 
@@ -816,9 +829,15 @@ class Catalog::Impl {
     for (const Stored& attachment : stored) {
       if (attachment.has_content || attachment.ordinal < 0) continue;
       const auto index = static_cast<std::size_t>(attachment.ordinal);
-      if (index >= resolved.size() || !resolved[index].content) continue;
+      if (index >= resolved.size() || (!resolved[index].content && !resolved[index].pending)) {
+        continue;
+      }
       if (attachment_file_name(attachment.uri) !=
           attachment_file_name(message.attachments[index].uri)) {
+        continue;
+      }
+      if (resolved[index].pending) {
+        m_pending_links.push_back({message_id, attachment.ordinal, *resolved[index].pending});
         continue;
       }
       auto q = m_db.query(
@@ -880,8 +899,11 @@ class Catalog::Impl {
       q->bind_text(5, attachment.name);
       q->bind_optional_int(6, attachment.created_ms);
       if (resolved[i].content) q->bind_blob(7, *resolved[i].content);
-      q->bind_int(8, to_int64(resolved[i].size));
+      q->bind_int(8, resolved[i].pending ? 0 : to_int64(resolved[i].size));
       q->run();
+      if (resolved[i].pending) {
+        m_pending_links.push_back({id, static_cast<std::int64_t>(i), *resolved[i].pending});
+      }
     }
     add_reactions(id, message.reactions);
     m_unindexed.push_back(id);
@@ -1287,9 +1309,37 @@ AddOutcome Catalog::Impl::add_message(std::int64_t source_id, const std::string&
   return outcome;
 }
 
+void Catalog::link_pending(std::int64_t source_id, const std::vector<ResolvedAttachment>& files) {
+  Impl& impl = *m_impl;
+  impl.require_run(source_id, "link_pending");
+  for (const auto& link : impl.m_pending_links) {
+    if (link.file >= files.size() || !files[link.file].content) {
+      throw std::invalid_argument("catalog: link_pending has no content for a pending file");
+    }
+  }
+  impl.run_step([&] {
+    // A row gets at most one link in a run (its own file, or the fill from its one duplicate,
+    // which only a gap asks for): the condition on content is a guard, not a choice.
+    for (const auto& link : impl.m_pending_links) {
+      auto q = impl.m_db.query(
+          "UPDATE attachments SET content = ?3, size = ?4"
+          " WHERE message_id = ?1 AND ordinal = ?2 AND content IS NULL");
+      q->bind_int(1, link.message_id);
+      q->bind_int(2, link.ordinal);
+      q->bind_blob(3, *files[link.file].content);
+      q->bind_int(4, to_int64(files[link.file].size));
+      q->run();
+    }
+  });
+  impl.m_pending_links.clear();
+}
+
 void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) {
   Impl& impl = *m_impl;
   impl.require_run(source_id, "finish_source");
+  if (!impl.m_pending_links.empty()) {
+    throw std::logic_error("catalog: finish_source with attachments still pending (link_pending)");
+  }
   impl.run_step([&] {
     auto q = impl.m_db.query(
         "UPDATE sources SET files = ?2, bytes = ?3, messages_added = ?4,"

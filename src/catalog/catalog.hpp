@@ -63,6 +63,10 @@ struct RawSpan {
 struct ResolvedAttachment {
   std::optional<ObjectId> content;  // nullopt when the export does not hold the file
   std::uint64_t size = 0;
+  // The export holds the file, but its content id is known only later (the media of a folder
+  // are stored while the messages are added): the caller's number for the file, which
+  // link_pending() resolves. content is then nullopt.
+  std::optional<std::size_t> pending;
 };
 
 enum class AddOutcome { added, duplicate };
@@ -233,6 +237,10 @@ class Catalog {
   AddOutcome add_message(std::int64_t source_id, const std::string& platform,
                          const std::string& thread_id, const Message& message,
                          const std::vector<ResolvedAttachment>& resolved);
+  // Gives the attachments added pending their file (ResolvedAttachment::pending = i) the
+  // content and size of files[i], leaving the catalog as if they had been known when the
+  // messages were added. Before finish_source, which refuses a run with links still pending.
+  void link_pending(std::int64_t source_id, const std::vector<ResolvedAttachment>& files);
   void finish_source(std::int64_t source_id, const SourceRecord& totals);
   void abort_source();
 

@@ -3,6 +3,7 @@
 #include "dmvault/export_tree.hpp"
 #include "dmvault/import.hpp"
 #include "import/catalog_store.hpp"
+#include "import/deferred_files.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -19,14 +20,19 @@ struct StoredEntry {
   ObjectId id{};
   std::uint64_t size = 0;
   std::int64_t mtime = 0;
+  // Left to DeferredFiles (its slot): id and size are known once it has stored the file.
+  std::optional<std::size_t> deferred;
 };
 
 // The export's files as stored in the vault: importers read message files back from there, in
-// memory, so the archive is streamed only once.
+// memory, so the archive is streamed only once. While the media are being stored on the other
+// thread, reads go through the snapshot of the vault taken before; a media file asked for
+// waits for them all to be stored.
 class VaultExportFiles final : public ExportFiles {
  public:
-  VaultExportFiles(const Vault& vault, const std::map<std::string, StoredEntry>& stored)
-      : m_vault(vault), m_stored(stored) {
+  VaultExportFiles(const Vault& vault, const std::map<std::string, StoredEntry>& stored,
+                   import::DeferredFiles& deferred)
+      : m_vault(vault), m_stored(stored), m_deferred(deferred) {
     m_files.reserve(stored.size());
     for (const auto& [path, entry] : stored) m_files.push_back({path, entry.size});
   }
@@ -41,6 +47,13 @@ class VaultExportFiles final : public ExportFiles {
       throw Error(ErrorCode::bad_input, path + ": file is too large to parse (" +
                                             std::to_string(it->second.size) + " bytes)");
     }
+    if (it->second.deferred) {
+      m_deferred.wait();
+      return m_vault.read(m_deferred.id(*it->second.deferred));
+    }
+    if (const Vault::Snapshot* snapshot = m_deferred.snapshot()) {
+      return snapshot->read(it->second.id);
+    }
     return m_vault.read(it->second.id);
   }
   void read_stream(const std::string& path,
@@ -51,10 +64,18 @@ class VaultExportFiles final : public ExportFiles {
     }
     // Vault::read_stream has no early exit: a private exception unwinds it when the sink stops.
     struct Stop {};
+    const auto piece_to_sink = [&](std::span<const std::uint8_t> piece) {
+      if (!sink(piece)) throw Stop{};
+    };
     try {
-      m_vault.read_stream(it->second.id, [&](std::span<const std::uint8_t> piece) {
-        if (!sink(piece)) throw Stop{};
-      });
+      if (it->second.deferred) {
+        m_deferred.wait();
+        m_vault.read_stream(m_deferred.id(*it->second.deferred), piece_to_sink);
+      } else if (const Vault::Snapshot* snapshot = m_deferred.snapshot()) {
+        snapshot->read_stream(it->second.id, piece_to_sink);
+      } else {
+        m_vault.read_stream(it->second.id, piece_to_sink);
+      }
     } catch (const Stop&) {
     }
   }
@@ -62,6 +83,7 @@ class VaultExportFiles final : public ExportFiles {
  private:
   const Vault& m_vault;
   const std::map<std::string, StoredEntry>& m_stored;
+  import::DeferredFiles& m_deferred;
   std::vector<ExportFile> m_files;
 };
 
@@ -127,7 +149,10 @@ class CatalogSink final : public ImportSink {
     resolved.reserve(message.attachments.size());
     for (const Attachment& a : message.attachments) {
       catalog::ResolvedAttachment r;
-      if (auto it = m_stored.find(a.uri); it != m_stored.end()) {
+      if (auto it = m_stored.find(a.uri); it == m_stored.end()) {
+      } else if (it->second.deferred) {
+        r.pending = it->second.deferred;
+      } else {
         r.content = it->second.id;
         r.size = it->second.size;
       }
@@ -271,36 +296,45 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
   const std::string export_name = joined(tree.part_names());
 
   // 1. Every file, byte-exact. A later part holding the same path wins, as when a re-download
-  //    is given after the original.
+  //    is given after the original. The media of an export that can be read again cheaply are
+  //    left for now, and stored while the importer parses (4).
   PriorImports prior(vault, !request.rehash, export_name);
   std::map<std::string, StoredEntry> stored;
-  std::vector<std::uint8_t> buffer(1 << 20);
+  import::DeferredFiles deferred(vault, tree);
+  const bool defer_media = tree.revisits_cheaply();
+  PlainBytes buffer(std::size_t{1} << 20);
+  const auto count_read = [&](std::size_t n) {
+    summary.bytes_read += n;
+    if (request.on_progress && (summary.bytes_read & ~((std::uint64_t{1} << 24) - 1)) !=
+                                   ((summary.bytes_read - n) & ~((std::uint64_t{1} << 24) - 1))) {
+      request.on_progress(summary.bytes_read, summary.files);
+    }
+  };
   tree.visit([&](const ExportEntry& entry, EntryReader& reader) {
     if (const std::optional<ObjectId> id = prior.stored(entry, vault)) {
-      stored[entry.path] = StoredEntry{*id, entry.size, entry.mtime_unix};
+      stored[entry.path] = StoredEntry{*id, entry.size, entry.mtime_unix, std::nullopt};
       ++summary.files;
       ++summary.files_unchanged;
       summary.bytes_read += entry.size;
       summary.bytes_unchanged += entry.size;
       return;
     }
+    if (defer_media && import::is_media_path(entry.path)) {
+      stored[entry.path] = StoredEntry{{}, entry.size, entry.mtime_unix, deferred.add(entry)};
+      ++summary.files;
+      return;
+    }
     auto writer = vault.writer();
     std::uint64_t size = 0;
-    for (;;) {
-      const std::size_t n = reader.read(buffer);
-      if (n == 0) break;
-      writer->write(std::span(buffer).first(n));
+    for (std::size_t n; (n = reader.read(buffer.span())) != 0;) {
+      writer->write(buffer.span().first(n));
       size += n;
-      summary.bytes_read += n;
-      if (request.on_progress && (summary.bytes_read & ~((std::uint64_t{1} << 24) - 1)) !=
-                                     ((summary.bytes_read - n) & ~((std::uint64_t{1} << 24) - 1))) {
-        request.on_progress(summary.bytes_read, summary.files);
-      }
+      count_read(n);
     }
-    stored[entry.path] = StoredEntry{writer->finish(), size, entry.mtime_unix};
+    stored[entry.path] = StoredEntry{writer->finish(), size, entry.mtime_unix, std::nullopt};
     ++summary.files;
   });
-  std::fill(buffer.begin(), buffer.end(), std::uint8_t{0});
+  buffer.wipe();
   summary.skipped_entries = tree.skipped_count();
   for (const SkippedEntry& skipped : tree.skipped()) {
     ++summary.warnings;
@@ -312,7 +346,7 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
   if (request.on_progress) request.on_progress(summary.bytes_read, summary.files);
 
   // 2. The importer.
-  VaultExportFiles files(vault, stored);
+  VaultExportFiles files(vault, stored, deferred);
   const auto importers = all_importers();
   const Importer& importer = choose_importer(importers, files, request, export_name);
   summary.platform = importer.name();
@@ -339,17 +373,37 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
   source.bytes = summary.bytes_read;
   const std::int64_t source_id = catalog.begin_source(source);
   for (const auto& [path, entry] : stored) {
+    if (entry.deferred) continue;
     catalog.add_file(source_id, catalog::StoredFile{path, entry.id, entry.size, entry.mtime});
   }
   CatalogSink sink(catalog, source_id, importer.name(), stored, summary, request.on_warning);
+  // 4. The media deferred in 1, stored on another thread while the importer parses here.
+  deferred.start();
   importer.import(files, sink, request.options);
   sink.flush();
+  deferred.wait();
+  if (!deferred.empty()) {
+    std::vector<catalog::ResolvedAttachment> media(deferred.count());
+    for (std::size_t slot = 0; slot < media.size(); ++slot) {
+      media[slot].content = deferred.id(slot);
+      media[slot].size = deferred.size(slot);
+      summary.bytes_read += deferred.size(slot);
+    }
+    for (auto& [path, entry] : stored) {
+      if (!entry.deferred) continue;
+      entry.id = deferred.id(*entry.deferred);
+      entry.size = deferred.size(*entry.deferred);
+      catalog.add_file(source_id, catalog::StoredFile{path, entry.id, entry.size, entry.mtime});
+    }
+    catalog.link_pending(source_id, media);
+  }
   // Nothing new (the same export again): keep the vault exactly as it was rather than seal
   // another copy of an unchanged catalog.
   if (summary.messages_added == 0 && !vault.has_staged_changes()) {
     catalog.abort_source();
     return summary;
   }
+  source.bytes = summary.bytes_read;
   source.messages_added = summary.messages_added;
   source.messages_duplicate = summary.messages_duplicate;
   catalog.finish_source(source_id, source);

@@ -460,4 +460,9 @@ std::vector<std::string> ExportTree::part_names() const {
   return names;
 }
 
+bool ExportTree::revisits_cheaply() const {
+  return std::none_of(m_impl->parts.begin(), m_impl->parts.end(),
+                      [](const Part& part) { return part.kind == PartKind::archive; });
+}
+
 }  // namespace dmvault

@@ -133,8 +133,12 @@ class Vault::Impl {
     }
   }
 
-  const IndexEntry* find(const ObjectId& id) const {
-    if (auto it = staged.find(id); it != staged.end()) return &it->second;
+  const IndexEntry* find(const ObjectId& id) const { return find_in(staged, id); }
+
+  // Looks in `staged_view` (the staged index, or a snapshot's copy of it) and then in the last
+  // commit's index, which only commit and rollback change.
+  const IndexEntry* find_in(const Index& staged_view, const ObjectId& id) const {
+    if (auto it = staged_view.find(id); it != staged_view.end()) return &it->second;
     if (auto it = state.last.record.index.find(id); it != state.last.record.index.end()) {
       return &it->second;
     }
@@ -174,9 +178,33 @@ class Vault::Impl {
     return std::move(opened.frame->content);
   }
 
-  void stream(const ObjectId& id,
-              const std::function<void(std::span<const std::uint8_t>)>& sink) const {
-    const IndexEntry* entry = find(id);
+  // The whole object (see Vault::read), as `staged_view` and the last commit know it.
+  PlainBytes read_object(const ObjectId& id, const Index& staged_view) const {
+    const IndexEntry* entry = find_in(staged_view, id);
+    // A blob is its frame's content: handed over without a copy.
+    if (entry != nullptr && entry->kind == ObjectKind::blob) {
+      PlainBytes content = open_entry(id, *entry);
+      if (content.size() != entry->size) damaged(*entry, id, "size differs from the index");
+      return content;
+    }
+    // Every byte is written below, or the read fails (stream checks each chunk against the sizes).
+    PlainBytes out(entry != nullptr ? static_cast<std::size_t>(entry->size) : 0,
+                   PlainBytes::Unset{});
+    std::size_t pos = 0;
+    stream(
+        id,
+        [&](std::span<const std::uint8_t> piece) {
+          if (piece.empty()) return;  // an empty object: nothing to copy (and no buffer to copy to)
+          std::memcpy(out.data() + pos, piece.data(), piece.size());
+          pos += piece.size();
+        },
+        staged_view);
+    return out;
+  }
+
+  void stream(const ObjectId& id, const std::function<void(std::span<const std::uint8_t>)>& sink,
+              const Index& staged_view) const {
+    const IndexEntry* entry = find_in(staged_view, id);
     if (entry == nullptr) {
       throw Error(ErrorCode::corrupted,
                   storage->describe() + ": object " + short_id(id) + " is missing",
@@ -193,7 +221,7 @@ class Vault::Impl {
       damaged(*entry, id, "the chunk list is malformed");
     }
     for (const auto& [chunk_id, chunk_size] : manifest->chunks) {
-      const IndexEntry* chunk = find(chunk_id);
+      const IndexEntry* chunk = find_in(staged_view, chunk_id);
       if (chunk == nullptr || chunk->kind != ObjectKind::blob) {
         damaged(*entry, id, "chunk " + short_id(chunk_id) + " is missing");
       }
@@ -558,23 +586,7 @@ std::optional<std::uint64_t> Vault::object_size(const ObjectId& id) const {
 
 PlainBytes Vault::read(const ObjectId& id) const {
   m_impl->settle();
-  // A blob is its frame's content: handed over without a copy.
-  if (const IndexEntry* entry = m_impl->find(id);
-      entry != nullptr && entry->kind == ObjectKind::blob) {
-    PlainBytes content = m_impl->open_entry(id, *entry);
-    if (content.size() != entry->size) m_impl->damaged(*entry, id, "size differs from the index");
-    return content;
-  }
-  const auto size = object_size(id);
-  // Every byte is written below, or the read fails (stream checks each chunk against the sizes).
-  PlainBytes out(size ? static_cast<std::size_t>(*size) : 0, PlainBytes::Unset{});
-  std::size_t pos = 0;
-  m_impl->stream(id, [&](std::span<const std::uint8_t> piece) {
-    if (piece.empty()) return;  // an empty object: nothing to copy (and no buffer to copy to)
-    std::memcpy(out.data() + pos, piece.data(), piece.size());
-    pos += piece.size();
-  });
-  return out;
+  return m_impl->read_object(id, m_impl->staged);
 }
 
 std::vector<Vault::Piece> Vault::pieces(const ObjectId& id) const {
@@ -585,7 +597,36 @@ std::vector<Vault::Piece> Vault::pieces(const ObjectId& id) const {
 void Vault::read_stream(const ObjectId& id,
                         const std::function<void(std::span<const std::uint8_t>)>& sink) const {
   m_impl->settle();
-  m_impl->stream(id, sink);
+  m_impl->stream(id, sink, m_impl->staged);
+}
+
+// --- Snapshot ------------------------------------------------------------------------------
+
+struct Vault::Snapshot::State {
+  const Vault::Impl* impl = nullptr;
+  Index staged;
+};
+
+Vault::Snapshot Vault::snapshot() const {
+  m_impl->settle();
+  auto state = std::make_shared<Snapshot::State>();
+  state->impl = m_impl.get();
+  state->staged = m_impl->staged;
+  return Snapshot(std::move(state));
+}
+
+Vault::Snapshot::Snapshot(std::shared_ptr<const State> state) : m_state(std::move(state)) {}
+
+// Reads only what the snapshot copied, the last commit's index (unchanged until a commit or a
+// rollback, which the snapshot does not outlive), the keys, and the file through pread; the
+// writing thread changes none of them.
+PlainBytes Vault::Snapshot::read(const ObjectId& id) const {
+  return m_state->impl->read_object(id, m_state->staged);
+}
+
+void Vault::Snapshot::read_stream(
+    const ObjectId& id, const std::function<void(std::span<const std::uint8_t>)>& sink) const {
+  m_state->impl->stream(id, sink, m_state->staged);
 }
 
 ObjectId Vault::id_of(std::span<const std::uint8_t> bytes) const {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <thread>
 
 namespace dmvault {
 namespace {
@@ -161,6 +162,53 @@ TEST(Vault, ObjectsWrittenBackToBackReadBackBeforeAndAfterTheCommit) {
   for (std::size_t i = 0; i < sizes.size(); ++i) o.put(objects[i]);
   o.commit();
   EXPECT_EQ(once.memory.size(), written);
+}
+
+// The import reads message files through a snapshot on one thread while the media are written
+// through the same Vault on another: the snapshot reads every object stored before it, committed
+// or staged, whole or streamed, and none stored after it; the Vault itself has them all.
+TEST(Vault, ASnapshotReadsWhatWasStoredBeforeItWhileAnotherThreadWrites) {
+  TempDir dir;
+  const auto path = dir.path() / "v.dmv";
+  Vault::create(path, passphrase("pw"), fast_options());
+  Vault v = Vault::open(path, passphrase("pw"), write_options());
+  const std::size_t chunk = vault::kChunkSize;
+  const auto committed = pseudo_random_bytes(3 * chunk + 5, 1);
+  const ObjectId committed_id = v.put(committed);
+  v.commit();
+  const auto staged = pseudo_random_bytes(chunk / 2, 2);
+  const ObjectId staged_id = v.put(staged);
+  const auto staged_large = pseudo_random_bytes(2 * chunk + 1, 3);
+  const ObjectId staged_large_id = v.put(staged_large);
+
+  const Vault::Snapshot snapshot = v.snapshot();
+  std::vector<ObjectId> later;
+  std::thread writer([&] {
+    for (std::uint64_t i = 0; i < 24; ++i) {
+      const auto data = pseudo_random_bytes(chunk + 4096 * i, 10 + i);
+      auto w = v.writer();
+      w->write(data);
+      later.push_back(w->finish());
+    }
+    (void)v.contains(later.back());  // every frame in the file
+  });
+  for (int round = 0; round < 24; ++round) {
+    EXPECT_EQ(to_vector(snapshot.read(committed_id)), committed);
+    EXPECT_EQ(to_vector(snapshot.read(staged_id)), staged);
+    std::vector<std::uint8_t> streamed;
+    snapshot.read_stream(staged_large_id, [&](std::span<const std::uint8_t> piece) {
+      streamed.insert(streamed.end(), piece.begin(), piece.end());
+    });
+    EXPECT_EQ(streamed, staged_large);
+  }
+  writer.join();
+  ASSERT_EQ(later.size(), 24u);
+  for (const ObjectId& id : later) {
+    EXPECT_THROW((void)snapshot.read(id), Error);
+    EXPECT_TRUE(v.contains(id));
+  }
+  v.commit();
+  EXPECT_EQ(to_vector(v.read(later.front())), pseudo_random_bytes(chunk, 10));
 }
 
 TEST(Vault, DeduplicatesWholeObjectsAndSharedChunks) {

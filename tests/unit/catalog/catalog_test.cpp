@@ -153,7 +153,7 @@ TEST_F(CatalogTest, RoundTripKeepsEverything) {
   notice.kind = MessageKind::system;
 
   EXPECT_EQ(catalog.add_message(source, kPlatform, "t", shared, {}), AddOutcome::added);
-  EXPECT_EQ(catalog.add_message(source, kPlatform, "t", photo, {{object(2), 50'000}}),
+  EXPECT_EQ(catalog.add_message(source, kPlatform, "t", photo, {{object(2), 50'000, {}}}),
             AddOutcome::added);
   EXPECT_EQ(catalog.add_message(source, kPlatform, "t", call, {}), AddOutcome::added);
   EXPECT_EQ(catalog.add_message(source, kPlatform, "t", notice, {}), AddOutcome::added);
@@ -253,9 +253,9 @@ TEST_F(CatalogTest, CountsDistinctMediaAndSystemRecords) {
   Message b = photo_message("Ana", 2'000, "u/photos/1.jpg");
   Message c = photo_message("Ana", 3'000, "t/photos/2.jpg");
   Message d = photo_message("Me", 4'000, "t/photos/missing.jpg");
-  catalog.add_message(source, kPlatform, "t", a, {{object(7), 700}});
-  catalog.add_message(source, kPlatform, "u", b, {{object(7), 700}});
-  catalog.add_message(source, kPlatform, "t", c, {{object(8), 800}});
+  catalog.add_message(source, kPlatform, "t", a, {{object(7), 700, {}}});
+  catalog.add_message(source, kPlatform, "u", b, {{object(7), 700, {}}});
+  catalog.add_message(source, kPlatform, "t", c, {{object(8), 800, {}}});
   catalog.add_message(source, kPlatform, "t", d, unresolved(d));
   Message unsent = text_message("Ana", 5'000, "");
   unsent.kind = MessageKind::unsent;
@@ -381,7 +381,7 @@ TEST_F(CatalogTest, DuplicateFillsInMissingMediaAndReactions) {
   m.reactions = {{"Bo", "\xf0\x9f\x98\x82", 1'100}};
   const std::int64_t source = catalog.begin_source(source_record("newer.zip"));
   catalog.add_conversation(source, conversation("t", "Trip"));
-  EXPECT_EQ(catalog.add_message(source, kPlatform, "t", m, {{object(9), 900}}),
+  EXPECT_EQ(catalog.add_message(source, kPlatform, "t", m, {{object(9), 900, {}}}),
             AddOutcome::duplicate);
   catalog.finish_source(source, source_record("newer.zip"));
 
@@ -397,11 +397,78 @@ TEST_F(CatalogTest, DuplicateFillsInMissingMediaAndReactions) {
 
   // A content id already known is never replaced.
   const std::int64_t third = catalog.begin_source(source_record("third.zip"));
-  EXPECT_EQ(catalog.add_message(third, kPlatform, "t", m, {{object(10), 1000}}),
+  EXPECT_EQ(catalog.add_message(third, kPlatform, "t", m, {{object(10), 1000, {}}}),
             AddOutcome::duplicate);
   catalog.finish_source(third, source_record("third.zip"));
   EXPECT_EQ(catalog.messages(views[0].conversation_id, 0, std::nullopt)[0].attachments[0].content,
             object(9));
+}
+
+// The media of a folder export are linked once stored (link_pending): the rows end exactly as if
+// every content id had been known when its message was added, in a first run and in a later one
+// with duplicates (a gap filled, a known id kept, a second occurrence added); finish_source
+// refuses a run with links left pending.
+TEST_F(CatalogTest, AttachmentsLinkedLaterEndAsIfTheirFilesWereKnownWhenAdded) {
+  const Message gap = photo_message("Ana", 1'000, "messages/inbox/t/photos/1.jpg");
+  const Message linked = photo_message("Ana", 2'000, "messages/inbox/t/photos/2.jpg");
+  const Message again = photo_message("Ana", 3'000, "messages/inbox/t/photos/3.jpg");
+  // Each message with the file it is given, and whether that file is linked later.
+  struct Add {
+    const Message* message;
+    std::optional<ResolvedAttachment> file;
+    bool pending;
+  };
+  const std::vector<std::vector<Add>> runs = {
+      {{&gap, std::nullopt, false},
+       {&linked, ResolvedAttachment{object(2), 200, {}}, true},
+       {&again, ResolvedAttachment{object(3), 300, {}}, false}},
+      {{&gap, ResolvedAttachment{object(9), 900, {}}, true},
+       {&linked, ResolvedAttachment{object(8), 800, {}}, true},
+       {&again, ResolvedAttachment{object(5), 500, {}}, false},
+       {&again, ResolvedAttachment{object(6), 600, {}}, true}},
+  };
+  const auto build = [&](Catalog& target, bool link_later) {
+    for (const auto& run : runs) {
+      const std::int64_t source = target.begin_source(source_record());
+      target.add_conversation(source, conversation("t", "Trip"));
+      std::vector<ResolvedAttachment> files;
+      for (const Add& add : run) {
+        std::vector<ResolvedAttachment> resolved(1);
+        if (add.file && add.pending && link_later) {
+          resolved[0].pending = files.size();
+          files.push_back(*add.file);
+        } else if (add.file) {
+          resolved[0] = *add.file;
+        }
+        (void)target.add_message(source, kPlatform, "t", *add.message, resolved);
+      }
+      if (!files.empty()) {
+        EXPECT_THROW(target.finish_source(source, source_record()), std::logic_error);
+        target.link_pending(source, files);
+      }
+      target.finish_source(source, source_record());
+    }
+  };
+  build(catalog, false);
+  Catalog later = Catalog::create();
+  build(later, true);
+
+  const auto attachments_of = [](Catalog& c) {
+    std::vector<std::pair<std::optional<ObjectId>, std::uint64_t>> out;
+    for (const auto& view : c.messages(c.conversations().at(0).id, 0, std::nullopt)) {
+      for (const auto& a : view.attachments) out.emplace_back(a.content, a.size);
+    }
+    return out;
+  };
+  const auto expected = attachments_of(catalog);
+  ASSERT_EQ(expected.size(), 4u);
+  EXPECT_EQ(expected[0], std::make_pair(std::optional(object(9)), std::uint64_t{900}));  // filled
+  EXPECT_EQ(expected[1].first, object(2));  // a known id kept
+  EXPECT_EQ(expected[2].first, object(3));
+  EXPECT_EQ(expected[3], std::make_pair(std::optional(object(6)), std::uint64_t{600}));
+  EXPECT_EQ(attachments_of(later), expected);
+  EXPECT_EQ(later.counts().media_files, catalog.counts().media_files);
+  EXPECT_EQ(later.counts().media_bytes, catalog.counts().media_bytes);
 }
 
 // --- Ids -------------------------------------------------------------------------------------
@@ -453,7 +520,7 @@ TEST_F(CatalogTest, AbortLeavesTheCatalogExactlyAsBefore) {
   for (int i = 0; i < 300; ++i) {
     Message m = photo_message("Bo", 2'000 + i, "photos/" + std::to_string(i) + ".jpg");
     m.text = std::string(200, 'x');
-    catalog.add_message(source, kPlatform, "new", m, {{object(4), 100}});
+    catalog.add_message(source, kPlatform, "new", m, {{object(4), 100, {}}});
   }
   catalog.abort_source();
 
@@ -497,7 +564,7 @@ TEST_F(CatalogTest, AFailedStepLeavesTheRunOnlyAbortable) {
   const Message photo = photo_message("Ana", 2'000, "a.jpg");
   // A size beyond 63 bits fails after the message row is written.
   EXPECT_THROW(
-      catalog.add_message(source, kPlatform, "t", photo, {{object(1), std::uint64_t{1} << 63}}),
+      catalog.add_message(source, kPlatform, "t", photo, {{object(1), std::uint64_t{1} << 63, {}}}),
       std::invalid_argument);
   EXPECT_THROW(catalog.add_message(source, kPlatform, "t", text_message("Ana", 3'000, "x"), {}),
                std::logic_error);

@@ -93,7 +93,7 @@ ExportFixture::ExportFixture() {
     stored_files[path] = bytes;
     const ObjectId id =
         vault->put(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
-    return catalog::ResolvedAttachment{id, bytes.size()};
+    return catalog::ResolvedAttachment{id, bytes.size(), {}};
   };
   const auto beach1 = store("inbox/trip/photos/beach.jpg", "JPEG-ONE");
   const auto beach2 = store("inbox/trip/photos2/beach.jpg", "JPEG-TWO-LONGER");
@@ -159,7 +159,7 @@ ExportFixture::ExportFixture() {
       {AttachmentKind::photo, "inbox/evil/photos/evil.jpg", "../../x/\x01.bashrc", std::nullopt});
   eve.attachments.push_back(
       {AttachmentKind::photo, "inbox/evil/gone.jpg", "gone.jpg", std::nullopt});
-  add("evil_2", eve, {evil, catalog::ResolvedAttachment{std::nullopt, 0}});
+  add("evil_2", eve, {evil, catalog::ResolvedAttachment{std::nullopt, 0, {}}});
 
   source.messages_added = 8;
   catalog->finish_source(source_id, source);

@@ -6,6 +6,7 @@
 #include "dmvault/import.hpp"
 #include "export/exporter.hpp"
 #include "import/catalog_store.hpp"
+#include "import/deferred_files.hpp"
 #include "unit/export/export_test_support.hpp"
 #include "vault/vault_test_support.hpp"
 
@@ -172,6 +173,115 @@ void rewrite_keeping_time(const fs::path& path, const std::string& bytes) {
   const auto time = fs::last_write_time(path);
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
   fs::last_write_time(path, time);
+}
+
+// The media of a folder export are hashed by the first pass and stored while the importer parses:
+// the vault then holds every file byte-exact, and the catalog links as many media as when the
+// same export comes as a zip (read once, media stored on the way).
+TEST(ImportPipeline, TheMediaOfAFolderAreStoredWhileItsMessagesAreParsed) {
+  ImportSetup folder;
+  const auto from_folder = folder.import({kFixture});
+  ImportSetup zipped;
+  const fs::path zip = zipped.dir.path() / "export.zip";
+  write_archive(zip, Container::zip, fixture_members());
+  const auto from_zip = zipped.import({zip});
+  EXPECT_EQ(from_folder.messages_added, from_zip.messages_added);
+  EXPECT_EQ(from_folder.files, from_zip.files);
+
+  Vault v = Vault::open(folder.vault_path, passphrase("pw"), read_options());
+  catalog::Catalog catalog = import::load_catalog(v);
+  const auto files = catalog.files(catalog.sources().at(0).id);
+  std::size_t media = 0;
+  for (const catalog::StoredFile& f : files) {
+    const PlainBytes bytes = v.read(f.content);
+    EXPECT_EQ(std::string(bytes.span().begin(), bytes.span().end()), file_bytes(kFixture / f.path))
+        << f.path;
+    if (import::is_media_path(f.path)) ++media;
+  }
+  EXPECT_EQ(media, 3u);  // a photo, a voice clip and a document
+  Vault z = Vault::open(zipped.vault_path, passphrase("pw"), read_options());
+  const auto media_linked = catalog.counts().media_files;
+  EXPECT_GT(media_linked, 0u);
+  EXPECT_EQ(media_linked, import::load_catalog(z).counts().media_files);
+}
+
+// The first pass over a folder leaves the media unread; the second reads each once. A media file
+// changed in between is stored as it is then, and linked with that size; one removed, or
+// replaced by a symbolic link, fails the import with the file named, and the vault is left as
+// it was.
+TEST(ImportPipeline, AMediaFileIsReadOnceAfterTheMessagesAndMustStillBeThere) {
+  const std::string photo = "messages/inbox/anaperez_k3j9x0q2ab/photos/271828_n_1.jpg";
+  struct Case {
+    std::string name;
+    std::function<void(const fs::path&)> change;
+    std::string error;  // "" = the import succeeds
+  };
+  const std::string changed_bytes(70'000, 'x');
+  const std::vector<Case> cases = {
+      {"changed", [&](const fs::path& p) { rewrite_keeping_time(p, changed_bytes); }, ""},
+      {"removed", [](const fs::path& p) { fs::remove(p); },
+       photo + ": was removed while the export was being imported"},
+      {"symlink",
+       [](const fs::path& p) {
+         fs::rename(p, p.parent_path().parent_path() / "elsewhere.jpg");
+         fs::create_symlink("../elsewhere.jpg", p);
+       },
+       photo + ": was removed while the export was being imported"},
+  };
+  for (const Case& c : cases) {
+    ImportSetup s;
+    const fs::path exported = copy_of_fixture(s.dir);
+    const std::string before = file_bytes(s.vault_path);
+    std::uint64_t total = 0;
+    for (const auto& e : fs::recursive_directory_iterator(exported)) total += e.is_regular_file();
+    bool changed = false;
+    {
+      Vault v = s.open();
+      ImportRequest request;
+      request.parts = {exported};
+      // Called once more when the first pass is over, with every file counted.
+      request.on_progress = [&](std::uint64_t, std::uint64_t files) {
+        if (files == total && !changed) {
+          c.change(exported / photo);
+          changed = true;
+        }
+      };
+      try {
+        (void)import_export(v, request);
+        EXPECT_EQ(c.error, "") << c.name << ": the import succeeded";
+      } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::bad_input) << c.name;
+        EXPECT_NE(c.error, "") << c.name << ": " << e.what();
+        EXPECT_NE(std::string(e.what()).find(c.error), std::string::npos) << e.what();
+      }
+    }  // the vault closes, dropping what a failed import staged
+    EXPECT_TRUE(changed) << c.name;
+    if (!c.error.empty()) {
+      EXPECT_EQ(file_bytes(s.vault_path), before) << c.name;
+      continue;
+    }
+    Vault v = Vault::open(s.vault_path, passphrase("pw"), read_options());
+    catalog::Catalog catalog = import::load_catalog(v);
+    const auto files = catalog.files(catalog.sources().at(0).id);
+    const auto it = std::find_if(files.begin(), files.end(),
+                                 [&](const catalog::StoredFile& f) { return f.path == photo; });
+    ASSERT_NE(it, files.end());
+    EXPECT_EQ(it->size, changed_bytes.size());
+    const PlainBytes bytes = v.read(it->content);
+    EXPECT_EQ(std::string(bytes.span().begin(), bytes.span().end()), changed_bytes);
+    bool linked = false;
+    for (const auto& conversation : catalog.conversations()) {
+      for (const auto& view : catalog.messages(conversation.id, 0, std::nullopt)) {
+        for (const auto& a : view.attachments) {
+          if (a.uri != photo) continue;
+          EXPECT_EQ(a.content, it->content);
+          EXPECT_EQ(a.size, changed_bytes.size());
+          linked = true;
+        }
+      }
+    }
+    EXPECT_TRUE(linked);
+  }
 }
 
 // The catalog receives a conversation's messages in time order (pages fill up), yet holds
