@@ -61,7 +61,10 @@ void DeferredFiles::start() {
 
 void DeferredFiles::wait() {
   if (m_done) return;
-  if (m_running) {
+  if (m_files.empty()) {
+    // Nothing was left for later (an archive, or no media): no second visit at all, which for
+    // an archive would decompress it again.
+  } else if (m_running) {
     m_thread.join();
     m_running = false;
     m_snapshot.reset();
