@@ -303,13 +303,6 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
   import::DeferredFiles deferred(vault, tree);
   const bool defer_media = tree.revisits_cheaply();
   PlainBytes buffer(std::size_t{1} << 20);
-  const auto count_read = [&](std::size_t n) {
-    summary.bytes_read += n;
-    if (request.on_progress && (summary.bytes_read & ~((std::uint64_t{1} << 24) - 1)) !=
-                                   ((summary.bytes_read - n) & ~((std::uint64_t{1} << 24) - 1))) {
-      request.on_progress(summary.bytes_read, summary.files);
-    }
-  };
   tree.visit([&](const ExportEntry& entry, EntryReader& reader) {
     if (const std::optional<ObjectId> id = prior.stored(entry, vault)) {
       stored[entry.path] = StoredEntry{*id, entry.size, entry.mtime_unix, std::nullopt};
@@ -329,7 +322,11 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
     for (std::size_t n; (n = reader.read(buffer.span())) != 0;) {
       writer->write(buffer.span().first(n));
       size += n;
-      count_read(n);
+      summary.bytes_read += n;
+      if (request.on_progress && (summary.bytes_read & ~((std::uint64_t{1} << 24) - 1)) !=
+                                     ((summary.bytes_read - n) & ~((std::uint64_t{1} << 24) - 1))) {
+        request.on_progress(summary.bytes_read, summary.files);
+      }
     }
     stored[entry.path] = StoredEntry{writer->finish(), size, entry.mtime_unix, std::nullopt};
     ++summary.files;
