@@ -59,7 +59,11 @@
 // only ones a term searched there can match), contentless since only rowids are read from it
 // (catalogs written before that have it over every message, with messages as its external
 // content: the same hits). Both use rowid = messages.id and are written when a run finishes
-// (index_unindexed); a title change rewrites the conversation's rows of messages_fts.
+// (index_unindexed); a title change rewrites the conversation's rows of messages_fts. A run into
+// an empty catalog instead hands each row to a SearchIndexBuilder as the message is added, which
+// builds both indexes on another thread and copies them in when the run finishes (or at a title
+// change, which must delete rows with the old title: the rest of the run is then indexed as
+// usual).
 //
 // RAW RECORDS: a message whose importer says its raw record is a span of its source file (the
 // file stored in the vault, Message::raw_offset) keeps raw = '' and the span: raw_file (the
@@ -72,6 +76,7 @@
 #include "catalog/catalog_internal.hpp"
 #include "catalog/dedup_key.hpp"
 #include "catalog/match_fold.hpp"
+#include "catalog/search_index_builder.hpp"
 #include "catalog/sqlite_db.hpp"
 #include "catalog/unspaced_text.hpp"
 #include "dmvault/error.hpp"
@@ -211,14 +216,6 @@ CREATE VIEW message_search (id, conversation_id, text, sender, conversation, sha
          coalesce((SELECT group_concat(a.name, ' ') FROM attachments AS a
                    WHERE a.message_id = m.id), '')
   FROM messages AS m JOIN conversations AS c ON c.id = m.conversation_id;
-
-CREATE VIRTUAL TABLE messages_fts USING fts5(
-  text, sender, conversation, share, attachments,
-  content = 'message_search', content_rowid = 'id',
-  tokenize = 'unicode61 remove_diacritics 2');
-
-CREATE VIRTUAL TABLE messages_trigram USING fts5(
-  text, content = '', tokenize = 'trigram');
 )sql";
 
 // People linked across platforms (`dmvault people`). Created on load too when missing: vaults
@@ -307,12 +304,11 @@ std::int64_t first_id_of(std::int64_t timestamp_ms) {
 
 // --- Small helpers ---------------------------------------------------------------------------
 
-// A std::string holding plaintext (a canonical key), wiped when it goes.
+// A std::string holding plaintext (a canonical key), wiped when it goes (all its capacity: an
+// erase leaves bytes past the end).
 struct WipedString {
   std::string value;
-  ~WipedString() {
-    if (!value.empty()) explicit_bzero(value.data(), value.size());
-  }
+  ~WipedString() { explicit_bzero(value.data(), value.capacity()); }
 };
 
 std::span<const std::uint8_t> bytes_of(std::string_view text) {
@@ -448,6 +444,13 @@ class Catalog::Impl {
   bool m_run_started_empty = false;
   // Whether index_unindexed ran in this run already.
   bool m_run_indexed = false;
+  // Where a run into an empty scratch catalog builds its search indexes (SEARCH INDEX); an
+  // in-memory catalog builds them in memory, a scratch one without this file the usual way.
+  std::shared_ptr<ScratchFile> m_index_file;
+  // The run's SearchIndexBuilder, while one is in use.
+  std::unique_ptr<SearchIndexBuilder> m_index_builder;
+  // Conversation titles by id, for the rows handed to m_index_builder.
+  std::unordered_map<std::int64_t, std::string> m_titles;
   struct CachedConversation {
     std::string platform;
     std::string thread_id;
@@ -536,6 +539,9 @@ class Catalog::Impl {
     m_occurrences.clear();
     m_run_started_empty = false;
     m_run_indexed = false;
+    m_index_builder.reset();
+    for (auto& [id, title] : m_titles) explicit_bzero(title.data(), title.size());
+    m_titles.clear();
     m_last_conversation.reset();
     m_unindexed.clear();
     m_stats_delta.clear();
@@ -606,6 +612,16 @@ class Catalog::Impl {
   // first), so indexing each message as it is added would write a segment per message and
   // spend the import merging them.
   void index_unindexed() {
+    if (m_index_builder) {
+      m_index_builder->finish_into(m_db);
+      if (m_index_builder->rows_added() != m_unindexed.size()) {
+        damaged("the messages changed while they were indexed");
+      }
+      m_index_builder.reset();
+      m_unindexed.clear();
+      m_run_indexed = true;
+      return;
+    }
     if (m_unindexed.empty()) return;
     std::sort(m_unindexed.begin(), m_unindexed.end());
     // Each row is read once (the catalog may not fit the page cache) and written to both
@@ -683,7 +699,8 @@ class Catalog::Impl {
       }
       const bool renamed = title != conversation.title;
       // The rename deletes the conversation's rows from the index by repeating them, so the
-      // index must first hold every row this run added.
+      // index must first hold every row this run added (a builder finishes here, and the rest
+      // of the run is indexed the usual way).
       if (renamed) index_unindexed();
       if (renamed) reindex_conversation(*id, true);
       {
@@ -699,6 +716,7 @@ class Catalog::Impl {
       }
       if (renamed) reindex_conversation(*id, false);
     }
+    if (m_index_builder) m_titles[*id] = conversation.title;
     {
       auto q = m_db.query(
           "INSERT INTO conversation_titles(conversation_id, title, first_source_id,"
@@ -907,6 +925,7 @@ class Catalog::Impl {
     }
     add_reactions(id, message.reactions);
     m_unindexed.push_back(id);
+    if (m_index_builder) hand_to_index_builder(id, conversation_id, message);
     StatsDelta& delta = m_stats_delta[conversation_id];
     if (delta.messages == 0 || id < delta.lowest_id) {
       delta.lowest_id = id;
@@ -918,6 +937,60 @@ class Catalog::Impl {
     }
     ++delta.messages;
     if (!message.sender.empty() && message.kind != MessageKind::system) ++delta.written;
+  }
+
+  // Starts the SearchIndexBuilder of a run into an empty catalog, unless the catalog's indexes
+  // are not the ones it builds (a catalog from before the substring index was contentless).
+  void start_index_builder() {
+    std::optional<sql::Database> db;
+    if (m_index_file) {
+      m_index_file->truncate(0);  // an earlier run's
+      db.emplace(sql::Database::open_scratch(m_index_file));
+      // Segments are written once and merged a few at a time: a smaller cache than the
+      // catalog's does.
+      db->exec("PRAGMA cache_size=-16384");
+    } else if (!m_db.has_scratch()) {
+      db.emplace(sql::Database::open());
+    } else {
+      return;
+    }
+    auto builder = std::make_unique<SearchIndexBuilder>(std::move(*db));
+    if (builder->builds_the_indexes_of(m_db)) m_index_builder = std::move(builder);
+  }
+
+  // Hands the message's row of message_search, as the view will show it at the end of the run,
+  // to m_index_builder.
+  void hand_to_index_builder(std::int64_t id, std::int64_t conversation_id,
+                             const Message& message) {
+    auto title = m_titles.find(conversation_id);
+    if (title == m_titles.end()) {
+      auto q = m_db.query("SELECT title FROM conversations WHERE id = ?1");
+      q->bind_int(1, conversation_id);
+      if (!q->step()) damaged("a message's conversation vanished");
+      title = m_titles.emplace(conversation_id, q->column_text(0)).first;
+    }
+    // The view's share: trim(text || ' ' || link || ' ' || owner), trim taking spaces only.
+    // (Each string is sized before it is filled: a reallocation would free an unwiped copy.)
+    WipedString share;
+    if (message.share) {
+      const Share& from = *message.share;
+      share.value.reserve(from.text.size() + from.link.size() + from.owner.size() + 2);
+      share.value.append(from.text).append(1, ' ').append(from.link).append(1, ' ');
+      share.value.append(from.owner);
+      share.value.erase(share.value.find_last_not_of(' ') + 1);  // npos + 1 == 0: all spaces
+      share.value.erase(0, share.value.find_first_not_of(' '));
+    }
+    // The view's attachments: their names in ordinal order, each after a space but the first.
+    WipedString names;
+    std::size_t names_size = message.attachments.size();
+    for (const Attachment& attachment : message.attachments) names_size += attachment.name.size();
+    names.value.reserve(names_size);
+    for (std::size_t i = 0; i < message.attachments.size(); ++i) {
+      if (i != 0) names.value += ' ';
+      names.value += message.attachments[i].name;
+    }
+    m_index_builder->add(
+        {id, message.text, message.sender, title->second, share.value, names.value});
   }
 
   ConversationSummary summary_from(sql::Statement& row) {
@@ -1037,16 +1110,20 @@ Catalog::~Catalog() = default;  // closing the connection rolls back an unfinish
 
 Catalog Catalog::create() { return create_on(sql::Database::open()); }
 
-Catalog Catalog::create_in(std::shared_ptr<ScratchFile> file) {
+Catalog Catalog::create_in(std::shared_ptr<ScratchFile> file,
+                           std::shared_ptr<ScratchFile> index_file) {
   if (file == nullptr || file->size() != 0) {
     throw std::logic_error("catalog: create_in needs an empty scratch file");
   }
-  return create_on(sql::Database::open_scratch(std::move(file)));
+  Catalog catalog = create_on(sql::Database::open_scratch(std::move(file)));
+  catalog.m_impl->m_index_file = std::move(index_file);
+  return catalog;
 }
 
 Catalog Catalog::create_on(sql::Database db) {
   db.exec("BEGIN");
   db.exec(kSchema);
+  db.exec(kSearchIndexSchema);
   db.exec(kPeopleSchema);
   db.exec(kStatsSchema);
   {
@@ -1136,13 +1213,16 @@ Catalog Catalog::load(std::span<const std::uint8_t> image) {
       open_checked(image, image.size(), true, [&] { return sql::Database::open(image); }));
 }
 
-Catalog Catalog::load_into(std::shared_ptr<ScratchFile> file) {
+Catalog Catalog::load_into(std::shared_ptr<ScratchFile> file,
+                           std::shared_ptr<ScratchFile> index_file) {
   if (file == nullptr) throw std::logic_error("catalog: load_into without a file");
   std::array<std::uint8_t, sizeof kSqliteMagic> head{};
   const std::uint64_t size = file->size();
   if (size >= head.size()) file->read(0, head);
-  return load_on(
+  Catalog catalog = load_on(
       open_checked(head, size, true, [&] { return sql::Database::open_scratch(std::move(file)); }));
+  catalog.m_impl->m_index_file = std::move(index_file);
+  return catalog;
 }
 
 Catalog Catalog::load_on(sql::Database db) {
@@ -1230,6 +1310,7 @@ std::int64_t Catalog::begin_source(const SourceRecord& source) {
   // digests, so each row inserted went to a random leaf of their index: it is built once, in
   // order, when the run finishes (in the run's transaction, so an abort keeps the index).
   if (impl.m_run_started_empty) impl.m_db.exec("DROP INDEX IF EXISTS messages_by_dedup_key");
+  if (impl.m_run_started_empty) impl.run_step([&] { impl.start_index_builder(); });
   return impl.m_active_source;
 }
 

@@ -197,9 +197,14 @@ class Catalog {
   // The same in a scratch file (which must be empty): the catalog an import changes, with only
   // a bounded page cache in memory. It has no journal: a run that fails or is aborted leaves it
   // good only to throw away (abort_source does not roll it back; everything after refuses).
-  static Catalog create_in(std::shared_ptr<ScratchFile> file);
+  // A run into an empty catalog builds the search indexes in `index_file` (an empty scratch
+  // file of its own), on another thread while its messages are added; without it, once they
+  // are all added.
+  static Catalog create_in(std::shared_ptr<ScratchFile> file,
+                           std::shared_ptr<ScratchFile> index_file = nullptr);
   // The catalog whose image `file` holds (quick_check on every page), changed in place.
-  static Catalog load_into(std::shared_ptr<ScratchFile> file);
+  static Catalog load_into(std::shared_ptr<ScratchFile> file,
+                           std::shared_ptr<ScratchFile> index_file = nullptr);
   // From a serialized image (as returned by serialize()). Error(corrupted) when it is not a
   // catalog; Error(not_a_vault) when its schema is newer than this dmvault reads.
   static Catalog load(std::span<const std::uint8_t> image);

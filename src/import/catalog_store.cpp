@@ -77,14 +77,15 @@ catalog::Catalog load_catalog(const Vault& vault) {
 catalog::Catalog load_catalog_for_update(const Vault& vault,
                                          const std::filesystem::path& scratch_directory) {
   auto file = EncryptedScratchFile::create(scratch_directory);
+  auto index_file = EncryptedScratchFile::create(scratch_directory);
   const auto root = vault.root(kCatalogRoot);
-  if (!root) return catalog::Catalog::create_in(std::move(file));
+  if (!root) return catalog::Catalog::create_in(std::move(file), std::move(index_file));
   std::uint64_t at = 0;
   vault.read_stream(*root, [&](std::span<const std::uint8_t> piece) {
     file->write(at, piece);
     at += piece.size();
   });
-  return catalog::Catalog::load_into(std::move(file));
+  return catalog::Catalog::load_into(std::move(file), std::move(index_file));
 }
 
 void store_catalog(Vault& vault, catalog::Catalog& catalog) {

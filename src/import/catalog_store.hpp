@@ -17,7 +17,8 @@ catalog::Catalog load_catalog(const Vault& vault);
 // The same, for a command that changes the catalog and stores it back (import, people link):
 // in an encrypted scratch file (import/scratch_file.hpp) made in `scratch_directory`, so that
 // memory holds only a bounded page cache however large the catalog. Such a catalog cannot roll
-// back: once a change failed or a run was aborted, it is only good to throw away.
+// back: once a change failed or a run was aborted, it is only good to throw away. A second
+// scratch file there holds the search indexes a first import builds on another thread.
 catalog::Catalog load_catalog_for_update(const Vault& vault,
                                          const std::filesystem::path& scratch_directory);
 // Seals the catalog into the vault and points the root at it (the caller commits).

@@ -1,0 +1,234 @@
+#include "catalog/search_index_builder.hpp"
+
+#include "catalog/unspaced_text.hpp"
+#include "dmvault/error.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <memory>
+#include <numeric>
+#include <string>
+#include <utility>
+
+namespace dmvault::catalog {
+
+namespace {
+
+// A batch's buffer: a few thousand rows, handed to the thread at once so that the lock is taken
+// once per batch, not per row. The thread sorts each batch by id: FTS5 writes its pending terms
+// out as a new segment whenever a row's id is below the one before, which within a batch would
+// happen at nearly every row (importers emit a conversation newest first, ids follow time).
+constexpr std::size_t kBatchBytes = std::size_t{4} << 20;
+constexpr std::size_t kBatchRows = 16384;
+// How many batches may wait for the thread before add() waits for it (memory stays bounded).
+constexpr std::size_t kMaxQueued = 3;
+
+// The tables FTS5 keeps the two indexes in (neither keeps a content table).
+constexpr std::array<const char*, 8> kIndexTables = {
+    "messages_fts_data",        "messages_fts_idx",       "messages_fts_docsize",
+    "messages_fts_config",      "messages_trigram_data",  "messages_trigram_idx",
+    "messages_trigram_docsize", "messages_trigram_config"};
+
+struct StatementDeleter {
+  void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
+};
+using RawStatement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+RawStatement prepare(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* statement = nullptr;
+  const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr);
+  RawStatement owned(statement);
+  if (rc != SQLITE_OK) sql::fail(db, rc, "preparing the search index copy");
+  return owned;
+}
+
+// SQLite's defensive mode makes the tables of a virtual table read-only to ordinary SQL; the
+// copy writes them, so it is lifted for the copy alone and set again after it, whatever
+// happens.
+class DefensiveLifted {
+ public:
+  explicit DefensiveLifted(sqlite3* db) : m_db(db) { set(0); }
+  DefensiveLifted(const DefensiveLifted&) = delete;
+  DefensiveLifted& operator=(const DefensiveLifted&) = delete;
+  ~DefensiveLifted() {
+    if (m_db != nullptr) sqlite3_db_config(m_db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  }
+  // Sets defensive mode again and checks that it holds.
+  void restore() {
+    set(1);
+    m_db = nullptr;
+  }
+
+ private:
+  void set(int value) {
+    int now = -1;
+    const int rc = sqlite3_db_config(m_db, SQLITE_DBCONFIG_DEFENSIVE, value, &now);
+    if (rc != SQLITE_OK) sql::fail(m_db, rc, "configuring the catalog database");
+    if (now != value) throw Error(ErrorCode::io, "catalog: SQLite refused a hardening setting");
+  }
+  sqlite3* m_db;
+};
+
+std::string index_schema_of(sql::Database& db) {
+  return db.query_text(
+      "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master"
+      " WHERE name IN ('messages_fts', 'messages_trigram') ORDER BY name)");
+}
+
+}  // namespace
+
+SearchIndexBuilder::SearchIndexBuilder(sql::Database db) : m_db(std::move(db)) {
+  m_db.exec(kSearchIndexSchema);
+  m_schema = index_schema_of(m_db);
+  m_db.exec("BEGIN");
+  m_thread = std::thread([this] { run(); });
+}
+
+bool SearchIndexBuilder::builds_the_indexes_of(sql::Database& target) const {
+  return index_schema_of(target) == m_schema;
+}
+
+SearchIndexBuilder::~SearchIndexBuilder() {
+  if (!m_thread.joinable()) return;
+  {
+    const std::lock_guard lock(m_mutex);
+    m_cancelled = true;
+  }
+  m_changed.notify_all();
+  m_thread.join();
+}
+
+void SearchIndexBuilder::add(const SearchRow& row) {
+  const std::array<std::string_view, 5> values = {row.text, row.sender, row.conversation, row.share,
+                                                  row.attachments};
+  std::size_t size = 0;
+  for (const std::string_view value : values) size += value.size();
+  if (m_batch.entries.size() == kBatchRows ||
+      (!m_batch.entries.empty() && size > m_batch.bytes.size() - m_batch.used)) {
+    hand_over_batch();
+  }
+  if (m_batch.entries.empty() && m_batch.bytes.size() < std::max(size, kBatchBytes)) {
+    m_batch.bytes = PlainBytes(std::max(size, kBatchBytes), PlainBytes::Unset{});
+    m_batch.entries.reserve(kBatchRows);
+  }
+  Batch::Entry entry{row.id, m_batch.used, {}};
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i].size() > UINT32_MAX)
+      throw Error(ErrorCode::io, "catalog: a message is too large to index");
+    std::memcpy(m_batch.bytes.data() + m_batch.used, values[i].data(), values[i].size());
+    m_batch.used += values[i].size();
+    entry.sizes[i] = static_cast<std::uint32_t>(values[i].size());
+  }
+  m_batch.entries.push_back(entry);
+  ++m_rows_added;
+}
+
+void SearchIndexBuilder::hand_over_batch() {
+  std::unique_lock lock(m_mutex);
+  m_changed.wait(lock, [&] { return m_queue.size() < kMaxQueued || m_error; });
+  if (m_error) std::rethrow_exception(m_error);
+  m_queue.push_back(std::exchange(m_batch, Batch{}));
+  lock.unlock();
+  m_changed.notify_all();
+}
+
+void SearchIndexBuilder::run() noexcept {
+  try {
+    for (;;) {
+      Batch batch;
+      {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return !m_queue.empty() || m_closing || m_cancelled; });
+        if (m_cancelled) return;
+        if (m_queue.empty()) break;  // closing, and everything indexed
+        batch = std::move(m_queue.front());
+        m_queue.pop_front();
+      }
+      m_changed.notify_all();  // room in the queue
+      index(batch);
+    }
+    m_db.exec("COMMIT");
+  } catch (...) {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_error = std::current_exception();
+    }
+    m_changed.notify_all();
+  }
+}
+
+void SearchIndexBuilder::index(Batch& batch) {
+  std::vector<std::uint32_t> order(batch.entries.size());
+  std::iota(order.begin(), order.end(), 0U);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return batch.entries[a].id < batch.entries[b].id;
+  });
+  const auto* bytes = reinterpret_cast<const char*>(batch.bytes.data());
+  for (const std::uint32_t at : order) {
+    const Batch::Entry& entry = batch.entries[at];
+    std::array<std::string_view, 5> values;
+    std::size_t offset = entry.offset;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      values[i] = std::string_view(bytes + offset, entry.sizes[i]);
+      offset += entry.sizes[i];
+    }
+    {
+      auto q = m_db.query(
+          "INSERT INTO messages_fts(rowid, text, sender, conversation, share, attachments)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      q->bind_int(1, entry.id);
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        q->bind_text(static_cast<int>(i) + 2, values[i]);
+      }
+      q->run();
+    }
+    if (has_unspaced_text(values[0])) {
+      auto q = m_db.query("INSERT INTO messages_trigram(rowid, text) VALUES (?1, ?2)");
+      q->bind_int(1, entry.id);
+      q->bind_text(2, values[0]);
+      q->run();
+    }
+  }
+}
+
+void SearchIndexBuilder::finish_into(sql::Database& target) {
+  if (!m_batch.entries.empty()) hand_over_batch();
+  {
+    const std::lock_guard lock(m_mutex);
+    m_closing = true;
+  }
+  m_changed.notify_all();
+  m_thread.join();
+  if (m_error) std::rethrow_exception(m_error);
+
+  sqlite3* from = m_db.handle();
+  sqlite3* to = target.handle();
+  DefensiveLifted lifted(to);
+  for (const char* table : kIndexTables) {
+    target.exec(("DELETE FROM " + std::string(table)).c_str());
+    const RawStatement select = prepare(from, "SELECT * FROM " + std::string(table));
+    const int columns = sqlite3_column_count(select.get());
+    std::string insert = "INSERT INTO " + std::string(table) + " VALUES (?";
+    for (int column = 1; column < columns; ++column) insert += ", ?";
+    insert += ")";
+    const RawStatement write = prepare(to, insert);
+    int rc = SQLITE_OK;
+    while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
+      for (int column = 0; column < columns; ++column) {
+        const int brc =
+            sqlite3_bind_value(write.get(), column + 1, sqlite3_column_value(select.get(), column));
+        if (brc != SQLITE_OK) sql::fail(to, brc, "copying the search index");
+      }
+      const int wrc = sqlite3_step(write.get());
+      if (wrc != SQLITE_DONE) sql::fail(to, wrc, "copying the search index");
+      sqlite3_reset(write.get());
+    }
+    if (rc != SQLITE_DONE) sql::fail(from, rc, "reading the search index built");
+  }
+  lifted.restore();
+}
+
+}  // namespace dmvault::catalog
