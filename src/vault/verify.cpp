@@ -14,9 +14,17 @@
 #include "vault/open_state.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
+#include <vector>
 
 namespace dmvault {
 
@@ -75,6 +83,80 @@ class ChunkRun {
   std::optional<crypto::KeyedHasher> m_hasher;
   std::vector<std::pair<ObjectId, std::uint32_t>> m_chunks;
   bool m_closed = false;
+};
+
+// How many frames are read ahead of the one being checked, and how many threads open them.
+constexpr std::size_t kFramesInFlight = 4;
+constexpr std::size_t kOpeningThreads = 2;
+
+// A frame opened, and for a blob the id of its content.
+struct OpenedFrameAndId {
+  OpenResult opened;
+  std::optional<ObjectId> blob_id;
+};
+
+// Opens `frame`, whose header is `header`.
+OpenedFrameAndId open_and_hash(const KeySet& keys, const ObjectId& vault_id,
+                               const FrameHeader& header, std::span<const std::uint8_t> frame) {
+  OpenedFrameAndId result;
+  result.opened = open_frame(keys, vault_id, frame, max_content_for(header.type, header.kind));
+  if (result.opened.frame && header.type == FrameType::object && header.kind == ObjectKind::blob) {
+    result.blob_id = crypto::keyed_hash(keys.id(), result.opened.frame->content.span());
+  }
+  return result;
+}
+
+// Threads that open frames, kept for the whole walk (a thread per frame cost more in fresh
+// memory, page by page, than it saved). Destroying it waits for the frames being opened and
+// drops those not started, whose futures then report a broken promise.
+class FrameOpeners {
+ public:
+  explicit FrameOpeners(std::size_t threads) {
+    for (std::size_t i = 0; i < threads; ++i) m_threads.emplace_back([this] { work(); });
+  }
+  FrameOpeners(const FrameOpeners&) = delete;
+  FrameOpeners& operator=(const FrameOpeners&) = delete;
+  ~FrameOpeners() {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_stopping = true;
+      m_queue.clear();
+    }
+    m_changed.notify_all();
+    for (std::thread& thread : m_threads) thread.join();
+  }
+
+  std::future<OpenedFrameAndId> submit(std::function<OpenedFrameAndId()> open) {
+    std::packaged_task<OpenedFrameAndId()> task(std::move(open));
+    auto future = task.get_future();
+    {
+      const std::lock_guard lock(m_mutex);
+      m_queue.push_back(std::move(task));
+    }
+    m_changed.notify_one();
+    return future;
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::packaged_task<OpenedFrameAndId()> task;
+      {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+        if (m_stopping) return;
+        task = std::move(m_queue.front());
+        m_queue.pop_front();
+      }
+      task();  // an exception goes to the future
+    }
+  }
+
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  std::deque<std::packaged_task<OpenedFrameAndId()>> m_queue;
+  bool m_stopping = false;
+  std::vector<std::thread> m_threads;
 };
 
 // Finds the next offset in [from, end) where a frame header with a valid checksum starts.
@@ -209,103 +291,156 @@ class Verifier {
                                                  " is damaged; its commit frame covers it");
     }
 
-    // Walk and authenticate every frame up to the end of the last commit.
-    std::map<std::uint64_t, WalkedFrame> frames;
-    std::optional<std::pair<std::uint64_t, std::array<std::uint8_t, 32>>> previous;
-    std::uint64_t expected_sequence = 1;
-    ChunkRun run(header.keys);
+    // Walk and authenticate every frame up to the end of the last commit. Opening a frame
+    // (authenticating, decompressing, hashing) is most of the work and needs nothing from the
+    // frames before it, so up to kFramesInFlight frames are opened on threads of their own while
+    // the walk reads on; each is then checked here, in file order, as before.
+    Walk walk{.keys = header.keys,
+              .vault_id = vault_id,
+              .run = ChunkRun(header.keys),
+              .frames = {},
+              .previous = std::nullopt,
+              .expected_sequence = 1};
+    std::deque<ReadFrame> in_flight;
+    FrameOpeners openers(kOpeningThreads);  // after in_flight: stopped before its frames go
     std::uint64_t pos = kDataStart;
     while (pos + kFrameHeaderSize <= end) {
       std::array<std::uint8_t, kFrameHeaderSize> hbytes{};
       m_storage.read_at(pos, hbytes);
       const auto h = decode_frame_header(hbytes);
       const std::uint64_t frame_end = h ? pos + kFrameHeaderSize + h->payload_length : end + 1;
+      ReadFrame read;
+      read.pos = pos;
       if (!h || frame_end > end) {
-        damage(pos, "frame header at offset " + std::to_string(pos) + " is damaged");
+        in_flight.push_back(std::move(read));  // its damage is reported in its turn
         pos = resync(m_storage, pos + 1, end);
-        continue;
-      }
-      ++m_report.frames;
-      std::vector<std::uint8_t> frame(static_cast<std::size_t>(frame_end - pos));
-      m_storage.read_at(pos, frame);
-      WalkedFrame walked;
-      walked.header = *h;
-      walked.length = static_cast<std::uint32_t>(frame.size());
-      std::copy(frame.end() - kTagSize, frame.end(), walked.tag.begin());
-      auto opened = open_frame(header.keys, vault_id, frame, max_content_for(h->type, h->kind));
-      if (!opened.frame) {
-        damage(pos, describe_frame(pos, *h) + (opened.failure == OpenFailure::authentication
-                                                   ? ": authentication failed"
-                                                   : ": malformed content"));
-        run.reset();
       } else {
-        ++m_report.frames_authenticated;
-        walked.authentic = true;
-        walked.content_size = opened.frame->content.size();
-        if (h->type == FrameType::object && h->kind == ObjectKind::blob) {
-          const auto id = crypto::keyed_hash(header.keys.id(), opened.frame->content.span());
-          m_report.bytes_checked += opened.frame->content.size();
-          if (id != h->object_id) {
-            damage(pos, describe_frame(pos, *h) + ": content does not match its id");
-            walked.authentic = false;
-            run.reset();
-          } else {
-            run.add_blob(h->object_id, opened.frame->content.span());
-          }
-        } else {
-          walked.whole_id_matches =
-              run.end_at(*h, h->type == FrameType::object && h->kind == ObjectKind::manifest
-                                 ? decode_manifest(opened.frame->content.span())
-                                 : std::nullopt);
-        }
+        ++m_report.frames;
+        read.header = *h;
+        read.frame_end = frame_end;
+        read.bytes =
+            std::make_unique<std::vector<std::uint8_t>>(static_cast<std::size_t>(frame_end - pos));
+        m_storage.read_at(pos, *read.bytes);
+        read.opened = openers.submit([&keys = header.keys, &vault_id, h = *h,
+                                      frame = std::span<const std::uint8_t>(*read.bytes)] {
+          return open_and_hash(keys, vault_id, h, frame);
+        });
+        const bool footer_slot = h->type == FrameType::commit && frame_end + kFooterSize <= end;
+        in_flight.push_back(std::move(read));
+        pos = footer_slot ? frame_end + kFooterSize : frame_end;
       }
-      if (h->type == FrameType::commit) {
-        const bool footer_slot = frame_end + kFooterSize <= end;
-        if (walked.authentic) {
-          auto record = decode_commit_record(opened.frame->content.span());
-          if (!record) {
-            damage(pos, "commit at offset " + std::to_string(pos) + " is malformed");
-          } else {
-            const bool chained = record->sequence == expected_sequence &&
-                                 (previous ? record->previous_offset == previous->first &&
-                                                 record->previous_hash == previous->second
-                                           : record->previous_offset == 0);
-            if (!chained) {
-              damage(pos, "commit " + std::to_string(record->sequence) + " at offset " +
-                              std::to_string(pos) + " does not follow commit " +
-                              std::to_string(expected_sequence - 1));
-            }
-            expected_sequence = record->sequence + 1;
-          }
-          ++m_report.commits;
-        }
-        previous = std::make_pair(pos, frame_hash(frame));
-        if (footer_slot) {
-          std::array<std::uint8_t, kFooterSize> footer{};
-          m_storage.read_at(frame_end, footer);
-          const auto decoded = decode_footer(footer);
-          const bool intact = decoded && decoded->commit_offset == pos &&
-                              decoded->end_offset == frame_end + kFooterSize &&
-                              footer_mac_ok(footer, vault_id, header.keys);
-          const bool is_last = state && frame_end + kFooterSize == state->last.end;
-          if (!intact && !is_last) {
-            warning(frame_end, "footer at offset " + std::to_string(frame_end) +
-                                   " is damaged; its commit frame covers it");
-          }
-          pos = frame_end + kFooterSize;
-        } else {
-          pos = frame_end;
-        }
-      } else {
-        frames.emplace(pos, walked);
-        pos = frame_end;
+      if (in_flight.size() >= kFramesInFlight) {
+        check_frame(in_flight.front(), walk, state ? &*state : nullptr, end);
+        in_flight.pop_front();
       }
     }
+    for (; !in_flight.empty(); in_flight.pop_front()) {
+      check_frame(in_flight.front(), walk, state ? &*state : nullptr, end);
+    }
     if (!state) return;
-    check_index(state->last.record, frames, header.keys, vault_id);
+    check_index(state->last.record, walk.frames, header.keys, vault_id);
   }
 
  private:
+  // What the walk carries from frame to frame.
+  struct Walk {
+    const KeySet& keys;
+    const ObjectId& vault_id;
+    ChunkRun run;
+    std::map<std::uint64_t, WalkedFrame> frames;
+    std::optional<std::pair<std::uint64_t, std::array<std::uint8_t, 32>>> previous;
+    std::uint64_t expected_sequence = 1;
+  };
+
+  // A frame as read: its bytes, and their opening under way. Without a header, a frame header
+  // at `pos` that is damaged.
+  struct ReadFrame {
+    std::uint64_t pos = 0;
+    std::optional<FrameHeader> header;
+    std::uint64_t frame_end = 0;
+    std::unique_ptr<std::vector<std::uint8_t>> bytes;  // stays put while a thread reads it
+    std::future<OpenedFrameAndId> opened;
+  };
+
+  // Checks one frame, in file order: its authentication, its id, the commit chain and footers.
+  void check_frame(ReadFrame& read, Walk& walk, const OpenState* state, std::uint64_t end) {
+    const std::uint64_t pos = read.pos;
+    if (!read.header) {
+      damage(pos, "frame header at offset " + std::to_string(pos) + " is damaged");
+      return;
+    }
+    const FrameHeader* h = &*read.header;
+    const std::uint64_t frame_end = read.frame_end;
+    const std::vector<std::uint8_t>& frame = *read.bytes;
+    OpenedFrameAndId result = read.opened.get();
+    OpenResult& opened = result.opened;
+    WalkedFrame walked;
+    walked.header = *h;
+    walked.length = static_cast<std::uint32_t>(frame.size());
+    std::copy(frame.end() - kTagSize, frame.end(), walked.tag.begin());
+    if (!opened.frame) {
+      damage(pos, describe_frame(pos, *h) + (opened.failure == OpenFailure::authentication
+                                                 ? ": authentication failed"
+                                                 : ": malformed content"));
+      walk.run.reset();
+    } else {
+      ++m_report.frames_authenticated;
+      walked.authentic = true;
+      walked.content_size = opened.frame->content.size();
+      if (h->type == FrameType::object && h->kind == ObjectKind::blob) {
+        m_report.bytes_checked += opened.frame->content.size();
+        if (result.blob_id != h->object_id) {
+          damage(pos, describe_frame(pos, *h) + ": content does not match its id");
+          walked.authentic = false;
+          walk.run.reset();
+        } else {
+          walk.run.add_blob(h->object_id, opened.frame->content.span());
+        }
+      } else {
+        walked.whole_id_matches =
+            walk.run.end_at(*h, h->type == FrameType::object && h->kind == ObjectKind::manifest
+                                    ? decode_manifest(opened.frame->content.span())
+                                    : std::nullopt);
+      }
+    }
+    if (h->type != FrameType::commit) {
+      walk.frames.emplace(pos, walked);
+      return;
+    }
+    if (walked.authentic) {
+      auto record = decode_commit_record(opened.frame->content.span());
+      if (!record) {
+        damage(pos, "commit at offset " + std::to_string(pos) + " is malformed");
+      } else {
+        const bool chained = record->sequence == walk.expected_sequence &&
+                             (walk.previous ? record->previous_offset == walk.previous->first &&
+                                                  record->previous_hash == walk.previous->second
+                                            : record->previous_offset == 0);
+        if (!chained) {
+          damage(pos, "commit " + std::to_string(record->sequence) + " at offset " +
+                          std::to_string(pos) + " does not follow commit " +
+                          std::to_string(walk.expected_sequence - 1));
+        }
+        walk.expected_sequence = record->sequence + 1;
+      }
+      ++m_report.commits;
+    }
+    walk.previous = std::make_pair(pos, frame_hash(frame));
+    if (frame_end + kFooterSize <= end) {
+      std::array<std::uint8_t, kFooterSize> footer{};
+      m_storage.read_at(frame_end, footer);
+      const auto decoded = decode_footer(footer);
+      const bool intact = decoded && decoded->commit_offset == pos &&
+                          decoded->end_offset == frame_end + kFooterSize &&
+                          footer_mac_ok(footer, walk.vault_id, walk.keys);
+      const bool is_last = state && frame_end + kFooterSize == state->last.end;
+      if (!intact && !is_last) {
+        warning(frame_end, "footer at offset " + std::to_string(frame_end) +
+                               " is damaged; its commit frame covers it");
+      }
+    }
+  }
+
   std::string describe_frame(std::uint64_t pos, const FrameHeader& h) {
     if (h.type == FrameType::commit) return "commit frame at offset " + std::to_string(pos);
     return (h.kind == ObjectKind::manifest ? "object " : "data frame of object ") +
