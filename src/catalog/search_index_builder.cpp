@@ -3,12 +3,9 @@
 #include "catalog/unspaced_text.hpp"
 #include "dmvault/error.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <memory>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -32,44 +29,25 @@ constexpr std::array<const char*, 8> kIndexTables = {
     "messages_fts_config",      "messages_trigram_data",  "messages_trigram_idx",
     "messages_trigram_docsize", "messages_trigram_config"};
 
-struct StatementDeleter {
-  void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
-};
-using RawStatement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
-
-RawStatement prepare(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* statement = nullptr;
-  const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr);
-  RawStatement owned(statement);
-  if (rc != SQLITE_OK) sql::fail(db, rc, "preparing the search index copy");
-  return owned;
-}
-
 // SQLite's defensive mode makes the tables of a virtual table read-only to ordinary SQL; the
 // copy writes them, so it is lifted for the copy alone and set again after it, whatever
-// happens.
+// happens (checked when the copy ends normally).
 class DefensiveLifted {
  public:
-  explicit DefensiveLifted(sqlite3* db) : m_db(db) { set(0); }
+  explicit DefensiveLifted(sql::Database& db) : m_db(&db) { db.set_defensive(false); }
   DefensiveLifted(const DefensiveLifted&) = delete;
   DefensiveLifted& operator=(const DefensiveLifted&) = delete;
   ~DefensiveLifted() {
-    if (m_db != nullptr) sqlite3_db_config(m_db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    if (m_db == nullptr) return;
+    try {
+      m_db->set_defensive(true);
+    } catch (...) {  // already failing: the run is thrown away with its connection
+    }
   }
-  // Sets defensive mode again and checks that it holds.
-  void restore() {
-    set(1);
-    m_db = nullptr;
-  }
+  void restore() { std::exchange(m_db, nullptr)->set_defensive(true); }
 
  private:
-  void set(int value) {
-    int now = -1;
-    const int rc = sqlite3_db_config(m_db, SQLITE_DBCONFIG_DEFENSIVE, value, &now);
-    if (rc != SQLITE_OK) sql::fail(m_db, rc, "configuring the catalog database");
-    if (now != value) throw Error(ErrorCode::io, "catalog: SQLite refused a hardening setting");
-  }
-  sqlite3* m_db;
+  sql::Database* m_db;
 };
 
 std::string index_schema_of(sql::Database& db) {
@@ -105,7 +83,11 @@ void SearchIndexBuilder::add(const SearchRow& row) {
   const std::array<std::string_view, 5> values = {row.text, row.sender, row.conversation, row.share,
                                                   row.attachments};
   std::size_t size = 0;
-  for (const std::string_view value : values) size += value.size();
+  for (const std::string_view value : values) {
+    if (value.size() > UINT32_MAX)
+      throw Error(ErrorCode::io, "catalog: a message is too large to index");
+    size += value.size();
+  }
   if (m_batch.entries.size() == kBatchRows ||
       (!m_batch.entries.empty() && size > m_batch.bytes.size() - m_batch.used)) {
     hand_over_batch();
@@ -116,8 +98,6 @@ void SearchIndexBuilder::add(const SearchRow& row) {
   }
   Batch::Entry entry{row.id, m_batch.used, {}};
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (values[i].size() > UINT32_MAX)
-      throw Error(ErrorCode::io, "catalog: a message is too large to index");
     std::memcpy(m_batch.bytes.data() + m_batch.used, values[i].data(), values[i].size());
     m_batch.used += values[i].size();
     entry.sizes[i] = static_cast<std::uint32_t>(values[i].size());
@@ -204,29 +184,22 @@ void SearchIndexBuilder::finish_into(sql::Database& target) {
   m_thread.join();
   if (m_error) std::rethrow_exception(m_error);
 
-  sqlite3* from = m_db.handle();
-  sqlite3* to = target.handle();
-  DefensiveLifted lifted(to);
+  DefensiveLifted lifted(target);
   for (const char* table : kIndexTables) {
-    target.exec(("DELETE FROM " + std::string(table)).c_str());
-    const RawStatement select = prepare(from, "SELECT * FROM " + std::string(table));
-    const int columns = sqlite3_column_count(select.get());
-    std::string insert = "INSERT INTO " + std::string(table) + " VALUES (?";
-    for (int column = 1; column < columns; ++column) insert += ", ?";
+    const std::string name = table;
+    target.exec(("DELETE FROM " + name).c_str());
+    sql::Statement select(m_db.handle(), "SELECT * FROM " + name);
+    std::string insert = "INSERT INTO " + name + " VALUES (?";
+    for (int column = 1; column < select.column_count(); ++column) insert += ", ?";
     insert += ")";
-    const RawStatement write = prepare(to, insert);
-    int rc = SQLITE_OK;
-    while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
-      for (int column = 0; column < columns; ++column) {
-        const int brc =
-            sqlite3_bind_value(write.get(), column + 1, sqlite3_column_value(select.get(), column));
-        if (brc != SQLITE_OK) sql::fail(to, brc, "copying the search index");
+    sql::Statement write(target.handle(), insert);
+    while (select.step()) {
+      for (int column = 0; column < select.column_count(); ++column) {
+        write.bind_column(column + 1, select, column);
       }
-      const int wrc = sqlite3_step(write.get());
-      if (wrc != SQLITE_DONE) sql::fail(to, wrc, "copying the search index");
-      sqlite3_reset(write.get());
+      write.run();
+      write.reset();
     }
-    if (rc != SQLITE_DONE) sql::fail(from, rc, "reading the search index built");
   }
   lifted.restore();
 }

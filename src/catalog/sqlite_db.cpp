@@ -418,7 +418,15 @@ bool is_io_failure(int rc) {
   }
 }
 
-// The Database's connection settings; fail closed when one does not hold.
+// Sets one connection setting and reads it back; fail closed when it does not hold.
+void apply_setting(sqlite3* db, int op, int value) {
+  int now = -1;
+  const int rc = sqlite3_db_config(db, op, value, &now);
+  if (rc != SQLITE_OK) fail(db, rc, "configuring the catalog database");
+  if (now != value) throw Error(ErrorCode::io, "catalog: SQLite refused a hardening setting");
+}
+
+// The Database's connection settings.
 void harden_connection(sqlite3* db) {
   struct Setting {
     int op;
@@ -431,14 +439,7 @@ void harden_connection(sqlite3* db) {
       // The catalog uses no trigger; one in a loaded image would run our writes through it.
       {SQLITE_DBCONFIG_ENABLE_TRIGGER, 0},
   };
-  for (const Setting& setting : kSettings) {
-    int now = -1;
-    const int rc = sqlite3_db_config(db, setting.op, setting.value, &now);
-    if (rc != SQLITE_OK) fail(db, rc, "configuring the catalog database");
-    if (now != setting.value) {
-      throw Error(ErrorCode::io, "catalog: SQLite refused a hardening setting");
-    }
-  }
+  for (const Setting& setting : kSettings) apply_setting(db, setting.op, setting.value);
   sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
 }
 
@@ -538,6 +539,11 @@ void Statement::bind_null(int index) {
   if (rc != SQLITE_OK) fail(m_db, rc, "binding a query parameter");
 }
 
+void Statement::bind_column(int index, const Statement& row, int column) {
+  const int rc = sqlite3_bind_value(m_stmt, index, sqlite3_column_value(row.m_stmt, column));
+  if (rc != SQLITE_OK) fail(m_db, rc, "binding a query parameter");
+}
+
 bool Statement::step() {
   const int rc = sqlite3_step(m_stmt);
   if (rc == SQLITE_ROW) return true;
@@ -554,6 +560,8 @@ void Statement::reset() noexcept {
   sqlite3_reset(m_stmt);
   sqlite3_clear_bindings(m_stmt);
 }
+
+int Statement::column_count() const { return sqlite3_column_count(m_stmt); }
 
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
@@ -739,6 +747,10 @@ Query Database::query(std::string_view sql) {
 std::string Database::query_text(const char* sql) {
   Statement statement(m_db, sql);
   return statement.step() ? statement.column_text(0) : std::string();
+}
+
+void Database::set_defensive(bool on) {
+  apply_setting(m_db, SQLITE_DBCONFIG_DEFENSIVE, on ? 1 : 0);
 }
 
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }

@@ -63,6 +63,9 @@ class Statement {
   void bind_optional_text(int index, const std::optional<std::string>& value);
   void bind_blob(int index, std::span<const std::uint8_t> value);
   void bind_null(int index);
+  // Binds the value of `column` in the current row of `row` (a statement of any connection),
+  // whatever its type: copies rows between databases.
+  void bind_column(int index, const Statement& row, int column);
 
   // Runs to the next row: true when a row is ready, false when done. Throws Error on failure.
   bool step();
@@ -71,6 +74,7 @@ class Statement {
   // Ready to run again, with every parameter cleared. Never throws.
   void reset() noexcept;
 
+  int column_count() const;
   bool is_null(int column) const;
   std::int64_t column_int(int column) const;
   std::string column_text(int column) const;
@@ -130,6 +134,9 @@ class Database {
   Query query(std::string_view sql);
   // The first column of the first row of `sql` as text ("" when there is no row).
   std::string query_text(const char* sql);
+  // SQLITE_DBCONFIG_DEFENSIVE, on for every connection, read back after it is set. Only the
+  // search index copy turns it off (to write the tables of a virtual table), for the copy alone.
+  void set_defensive(bool on);
   std::int64_t last_insert_rowid() const;
   std::int64_t changes() const;
   bool in_transaction() const;
