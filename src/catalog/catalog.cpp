@@ -76,6 +76,7 @@
 #include "catalog/catalog_internal.hpp"
 #include "catalog/dedup_key.hpp"
 #include "catalog/match_fold.hpp"
+#include "catalog/memory_scratch_file.hpp"
 #include "catalog/search_index_builder.hpp"
 #include "catalog/sqlite_db.hpp"
 #include "catalog/unspaced_text.hpp"
@@ -540,6 +541,7 @@ class Catalog::Impl {
     m_run_started_empty = false;
     m_run_indexed = false;
     m_index_builder.reset();
+    if (!m_db.in_transaction()) SearchIndexBuilder::detach_from(m_db);
     for (auto& [id, title] : m_titles) explicit_bzero(title.data(), title.size());
     m_titles.clear();
     m_last_conversation.reset();
@@ -942,19 +944,13 @@ class Catalog::Impl {
   // Starts the SearchIndexBuilder of a run into an empty catalog, unless the catalog's indexes
   // are not the ones it builds (a catalog from before the substring index was contentless).
   void start_index_builder() {
-    std::optional<sql::Database> db;
-    if (m_index_file) {
-      m_index_file->truncate(0);  // an earlier run's
-      db.emplace(sql::Database::open_scratch(m_index_file));
-      // Segments are written once and merged a few at a time: a smaller cache than the
-      // catalog's does.
-      db->exec("PRAGMA cache_size=-16384");
-    } else if (!m_db.has_scratch()) {
-      db.emplace(sql::Database::open());
-    } else {
-      return;
+    std::shared_ptr<ScratchFile> file = m_index_file;
+    if (file == nullptr) {
+      if (m_db.has_scratch()) return;
+      // A catalog in memory builds its indexes in memory too (freed when the run ends).
+      file = std::make_shared<MemoryScratchFile>();
     }
-    auto builder = std::make_unique<SearchIndexBuilder>(std::move(*db));
+    auto builder = std::make_unique<SearchIndexBuilder>(std::move(file));
     if (builder->builds_the_indexes_of(m_db)) m_index_builder = std::move(builder);
   }
 
@@ -1456,6 +1452,7 @@ void Catalog::abort_source() {
     return;
   }
   if (impl.m_db.in_transaction()) impl.m_db.exec("ROLLBACK");
+  SearchIndexBuilder::detach_from(impl.m_db);
 }
 
 Counts Catalog::counts() {

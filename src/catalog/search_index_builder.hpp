@@ -8,6 +8,7 @@
 // deletes a row by repeating its values): the catalog finishes it before a title changes.
 #pragma once
 
+#include "catalog/scratch_file.hpp"
 #include "catalog/sqlite_db.hpp"
 #include "dmvault/secret.hpp"
 
@@ -16,7 +17,9 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -47,9 +50,9 @@ struct SearchRow {
 
 class SearchIndexBuilder {
  public:
-  // Starts the thread, which creates the index tables in `db` (an empty database) and fills
-  // them as rows arrive.
-  explicit SearchIndexBuilder(sql::Database db);
+  // Starts the thread, which creates the index tables in a database in `file` (emptied first)
+  // and fills them as rows arrive.
+  explicit SearchIndexBuilder(std::shared_ptr<ScratchFile> file);
   SearchIndexBuilder(const SearchIndexBuilder&) = delete;
   SearchIndexBuilder& operator=(const SearchIndexBuilder&) = delete;
   // Stops the thread; what it built is dropped.
@@ -65,8 +68,10 @@ class SearchIndexBuilder {
 
   // Waits until every row is indexed, then replaces the index tables of `target` (empty ones,
   // created from kSearchIndexSchema, in a transaction that target holds open) by the ones
-  // built. Throws the thread's Error, or one of `target`.
+  // built. Throws the thread's Error, or one of `target`. The database built stays attached to
+  // `target` (its file kept alive by `target`) until detach_from, once the transaction ends.
   void finish_into(sql::Database& target);
+  static void detach_from(sql::Database& target);
 
  private:
   // Rows in one wiped buffer: each row's five values back to back, their sizes beside them.
@@ -85,8 +90,11 @@ class SearchIndexBuilder {
   void run() noexcept;
   void index(Batch& batch);
 
-  sql::Database m_db;
-  std::string m_schema;  // the index tables' declarations
+  static constexpr const char* kBuiltSchema = "built_search_index";
+
+  std::shared_ptr<ScratchFile> m_file;
+  std::optional<sql::Database> m_db;  // closed once the thread is done
+  std::string m_schema;               // the index tables' declarations
   Batch m_batch;
   std::uint64_t m_rows_added = 0;
 

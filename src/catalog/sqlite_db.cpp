@@ -10,6 +10,7 @@
 #include <mutex>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <string.h>  // explicit_bzero
 #include <utility>
 
@@ -628,8 +629,9 @@ Database Database::open_scratch(std::shared_ptr<catalog::ScratchFile> file) {
   initialize();
   if (file == nullptr) throw std::logic_error("catalog: open_scratch without a file");
   sqlite3* handle = nullptr;
-  const int flags =
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  // URI filenames: attach_scratch names the VFS in one.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                    SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI;
   t_opening_scratch = file.get();
   const int rc = sqlite3_open_v2("catalog", &handle, flags, kScratchVfsName);
   t_opening_scratch = nullptr;
@@ -658,7 +660,7 @@ Database Database::open(std::optional<std::span<const std::uint8_t>> image) {
   initialize();
   sqlite3* handle = nullptr;
   const int flags = SQLITE_OPEN_MEMORY | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI;
   const int rc = sqlite3_open_v2(":memory:", &handle, flags, kVfsName);
   if (rc != SQLITE_OK) {
     // Even a failed open returns a handle (for its message) unless memory ran out.
@@ -704,6 +706,7 @@ void Database::apply_memory_settings() {
 Database::Database(Database&& other) noexcept
     : m_source(std::move(other.m_source)),
       m_scratch(std::move(other.m_scratch)),
+      m_attached(std::move(other.m_attached)),
       m_db(std::exchange(other.m_db, nullptr)),
       m_cache(std::move(other.m_cache)) {
   other.m_cache.clear();
@@ -714,6 +717,7 @@ Database& Database::operator=(Database&& other) noexcept {
     close();
     m_source = std::move(other.m_source);
     m_scratch = std::move(other.m_scratch);
+    m_attached = std::move(other.m_attached);
     m_db = std::exchange(other.m_db, nullptr);
     m_cache = std::move(other.m_cache);
     other.m_cache.clear();
@@ -729,6 +733,7 @@ void Database::close() noexcept {
   m_db = nullptr;
   m_source.reset();
   m_scratch.reset();
+  m_attached.clear();
 }
 
 void Database::exec(const char* sql) {
@@ -751,6 +756,35 @@ std::string Database::query_text(const char* sql) {
 
 void Database::set_defensive(bool on) {
   apply_setting(m_db, SQLITE_DBCONFIG_DEFENSIVE, on ? 1 : 0);
+}
+
+void Database::attach_scratch(std::shared_ptr<catalog::ScratchFile> file, const std::string& name) {
+  if (file == nullptr) throw std::logic_error("catalog: attach_scratch without a file");
+  sqlite3_limit(m_db, SQLITE_LIMIT_ATTACHED, static_cast<int>(m_attached.size()) + 1);
+  // The URI names the scratch VFS, which opens the file handed over here, whatever VFS the
+  // connection's own main file is on; mode=rw, or an in-memory connection would attach an
+  // empty database in memory.
+  Statement attach(
+      m_db, "ATTACH 'file:attached?mode=rw&vfs=" + std::string(kScratchVfsName) + "' AS " + name);
+  t_opening_scratch = file.get();
+  try {
+    attach.run();
+  } catch (...) {
+    t_opening_scratch = nullptr;
+    sqlite3_limit(m_db, SQLITE_LIMIT_ATTACHED, static_cast<int>(m_attached.size()));
+    throw;
+  }
+  t_opening_scratch = nullptr;
+  m_attached.emplace_back(name, std::move(file));
+}
+
+void Database::detach(const std::string& name) {
+  const auto it = std::find_if(m_attached.begin(), m_attached.end(),
+                               [&](const auto& attached) { return attached.first == name; });
+  if (it == m_attached.end()) return;
+  Statement(m_db, "DETACH " + name).run();
+  m_attached.erase(it);
+  sqlite3_limit(m_db, SQLITE_LIMIT_ATTACHED, static_cast<int>(m_attached.size()));
 }
 
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }

@@ -36,6 +36,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -137,6 +139,15 @@ class Database {
   // SQLITE_DBCONFIG_DEFENSIVE, on for every connection, read back after it is set. Only the
   // search index copy turns it off (to write the tables of a virtual table), for the copy alone.
   void set_defensive(bool on);
+  // Attaches `file`, a database written through open_scratch and closed since, as schema
+  // `name` (an identifier of ours), to be read in this connection's statements: copying a table
+  // from it with INSERT ... SELECT * moves whole records, without decoding them. The hardening
+  // allows no attached database; the limit is raised for each attached here. `file` lives
+  // until detach(name).
+  void attach_scratch(std::shared_ptr<catalog::ScratchFile> file, const std::string& name);
+  // Detaches `name` if it is attached. Outside a transaction only: SQLite keeps a read lock on
+  // an attached database until the transaction that read it ends.
+  void detach(const std::string& name);
   std::int64_t last_insert_rowid() const;
   std::int64_t changes() const;
   bool in_transaction() const;
@@ -161,6 +172,8 @@ class Database {
   // The image a paged connection reads; declared first so the connection closes before it goes.
   std::shared_ptr<catalog::ImageSource> m_source;
   std::shared_ptr<catalog::ScratchFile> m_scratch;  // likewise, for a scratch connection
+  // Likewise, the files of attached databases, by schema name.
+  std::vector<std::pair<std::string, std::shared_ptr<catalog::ScratchFile>>> m_attached;
   sqlite3* m_db = nullptr;
   std::unordered_map<std::string_view, std::unique_ptr<Statement>> m_cache;
 };

@@ -2,7 +2,7 @@
 // (catalog/search_index_builder): the indexes must be the ones the usual way builds, row for row,
 // and a failure of the thread must fail the run.
 #include "catalog/catalog.hpp"
-#include "catalog/scratch_file.hpp"
+#include "catalog/memory_scratch_file.hpp"
 #include "catalog/sqlite_db.hpp"
 #include "dmvault/error.hpp"
 #include "search_index_check.hpp"
@@ -11,9 +11,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,25 +22,17 @@ namespace {
 
 constexpr const char* kPlatform = "instagram";
 
-// A scratch file in memory; with a limit, writes past it fail as a full disk would.
-class MemoryScratchFile : public ScratchFile {
+// A scratch file in memory whose writes past `limit` fail, as on a full disk.
+class LimitedScratchFile : public MemoryScratchFile {
  public:
-  explicit MemoryScratchFile(std::uint64_t limit = UINT64_MAX) : m_limit(limit) {}
-  std::uint64_t size() const override { return m_bytes.size(); }
-  void read(std::uint64_t offset, std::span<std::uint8_t> out) override {
-    if (offset + out.size() > m_bytes.size()) throw Error(ErrorCode::io, "read past the end");
-    std::memcpy(out.data(), m_bytes.data() + offset, out.size());
-  }
+  explicit LimitedScratchFile(std::uint64_t limit) : m_limit(limit) {}
   void write(std::uint64_t offset, std::span<const std::uint8_t> bytes) override {
     if (offset + bytes.size() > m_limit) throw Error(ErrorCode::io, "test scratch file is full");
-    if (offset + bytes.size() > m_bytes.size()) m_bytes.resize(offset + bytes.size());
-    std::memcpy(m_bytes.data() + offset, bytes.data(), bytes.size());
+    MemoryScratchFile::write(offset, bytes);
   }
-  void truncate(std::uint64_t size) override { m_bytes.resize(size); }
 
  private:
   std::uint64_t m_limit;
-  std::vector<std::uint8_t> m_bytes;
 };
 
 SourceRecord source_record(const std::string& name) {
@@ -182,7 +174,7 @@ TEST(SearchIndexBuilder, AFirstRunBuildsTheIndexesTheUsualWayWouldHave) {
 TEST(SearchIndexBuilder, AFailureOfItsFileFailsTheRun) {
   const auto all = messages(kMessages);
   Catalog catalog = Catalog::create_in(std::make_shared<MemoryScratchFile>(),
-                                       std::make_shared<MemoryScratchFile>(64 * 1024));
+                                       std::make_shared<LimitedScratchFile>(64 * 1024));
   try {
     first_run(catalog, all);
     FAIL() << "the run finished with its index file full";

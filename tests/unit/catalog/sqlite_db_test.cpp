@@ -1,5 +1,6 @@
 #include "catalog/sqlite_db.hpp"
 
+#include "catalog/memory_scratch_file.hpp"
 #include "dmvault/error.hpp"
 #include "temp_dir_guard.hpp"
 
@@ -80,7 +81,41 @@ TEST(SqliteDb, RefusesAttachAndExtensions) {
   Database db = Database::open();
   EXPECT_THROW(db.exec("ATTACH DATABASE 'leak.db' AS leak"), Error);
   EXPECT_THROW(db.exec("ATTACH DATABASE ':memory:' AS other"), Error);
+  EXPECT_THROW(db.exec("ATTACH DATABASE 'file:leak.db?vfs=unix' AS leak"), Error);
   EXPECT_THROW(db.query_text("SELECT load_extension('libleak')"), Error);
+  EXPECT_TRUE(entries_of(cwd.path()).empty());
+}
+
+// A scratch database attached to another connection is read there (a whole table copied by
+// INSERT ... SELECT), stays attached until the transaction that read it has ended, and once
+// detached leaves the connection refusing attachments as before.
+TEST(SqliteDb, AnAttachedScratchDatabaseIsReadThenDetached) {
+  ScopedWorkingDir cwd;
+  auto file = std::make_shared<MemoryScratchFile>();
+  {
+    Database built = Database::open_scratch(file);
+    built.exec(
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB);"
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
+        " INSERT INTO t SELECT i, randomblob(300) FROM n;");
+  }
+  for (const bool scratch_target : {false, true}) {
+    Database db = scratch_target ? Database::open_scratch(std::make_shared<MemoryScratchFile>())
+                                 : Database::open();
+    db.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB); BEGIN");
+    db.attach_scratch(file, "built");
+    // One attachment is all the limit lets in.
+    EXPECT_THROW(db.exec("ATTACH DATABASE 'file:leak.db?vfs=unix' AS leak"), Error);
+    db.exec("INSERT INTO main.t SELECT * FROM built.t");
+    EXPECT_THROW(db.detach("built"), Error);  // read within the open transaction
+    db.exec("COMMIT");
+    db.detach("built");
+    db.detach("built");  // no longer attached: nothing to do
+    EXPECT_EQ(db.query_text("SELECT count(*) || ' ' || sum(length(body)) FROM t"), "3000 900000");
+    EXPECT_THROW(db.query_text("SELECT count(*) FROM built.t"), Error);
+    EXPECT_THROW(db.exec("ATTACH DATABASE 'file:leak.db?vfs=unix' AS leak"), Error);
+    EXPECT_THROW(db.exec("ATTACH DATABASE 'file:x?vfs=dmvault-scratch' AS other"), Error);
+  }
   EXPECT_TRUE(entries_of(cwd.path()).empty());
 }
 
