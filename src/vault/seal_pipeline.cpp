@@ -8,7 +8,7 @@ namespace dmvault::vault {
 
 SealPipeline::SealPipeline(const KeySet& keys, const ObjectId& vault_id, Committed committed)
     : m_keys(keys), m_vault_id(vault_id), m_committed(std::move(committed)) {
-  m_thread = std::thread([this] { run(); });
+  for (std::size_t i = 0; i < kThreads; ++i) m_threads.emplace_back([this] { run(); });
 }
 
 SealPipeline::~SealPipeline() {
@@ -17,8 +17,9 @@ SealPipeline::~SealPipeline() {
     m_stop = true;
   }
   m_wake.notify_all();
-  m_thread.join();
-  // m_todo's buffers wipe themselves (PlainBytes); m_done holds only ciphertext.
+  for (std::thread& thread : m_threads) thread.join();
+  // m_todo's buffers wipe themselves (PlainBytes); the slots hold only ciphertext, or a
+  // manifest (ids and sizes).
 }
 
 PlainBytes SealPipeline::buffer() {
@@ -34,16 +35,19 @@ PlainBytes SealPipeline::buffer() {
 }
 
 void SealPipeline::submit(SealJob job, const Apply& apply) {
-  for (;;) {
-    {
-      std::lock_guard lock(m_mutex);
-      if (m_todo.size() + m_busy + m_done.size() < kDepth) {
-        m_todo.push_back(std::move(job));
-        ++m_outstanding;
-        break;
-      }
+  while (m_outstanding >= kDepth) hand_back(apply);
+  {
+    std::lock_guard lock(m_mutex);
+    Slot& slot = m_slots.emplace_back();
+    const std::uint64_t sequence = m_next_sequence++;
+    if (job.kind == ObjectKind::manifest) {
+      slot.manifest.emplace(std::move(job));
+      slot.sealed = true;  // nothing for the threads: sealed when handed back
+    } else {
+      slot.chunk_of = job.chunk_of;
+      m_todo.emplace_back(sequence, std::move(job));
     }
-    hand_back(apply);
+    ++m_outstanding;
   }
   m_wake.notify_one();
 }
@@ -52,49 +56,64 @@ void SealPipeline::settle(const Apply& apply) {
   while (m_outstanding > 0) hand_back(apply);
 }
 
-// Waits for at least one result and hands over every result ready.
+// Waits for the next result in submission order and hands over it and every one after it that
+// is ready.
 void SealPipeline::hand_back(const Apply& apply) {
-  std::deque<SealedObject> ready;
+  std::vector<Slot> ready;
   {
     std::unique_lock lock(m_mutex);
-    m_ready.wait(lock, [&] { return !m_done.empty(); });
-    ready.swap(m_done);
+    m_ready.wait(lock, [&] { return !m_slots.empty() && m_slots.front().sealed; });
+    while (!m_slots.empty() && m_slots.front().sealed) {
+      ready.push_back(std::move(m_slots.front()));
+      m_slots.pop_front();
+      ++m_first_slot;
+    }
   }
   m_outstanding -= ready.size();
-  for (SealedObject& sealed : ready) {
-    apply(sealed);
+  for (Slot& slot : ready) {
+    if (slot.manifest) {
+      slot.result = seal(*slot.manifest);
+    } else if (slot.chunk_of && !slot.result.error) {
+      slot.chunk_of->chunks.emplace_back(slot.result.id,
+                                         static_cast<std::uint32_t>(slot.result.size));
+    }
+    apply(slot.result);
     // Ciphertext only: its storage goes back for another frame.
-    if (sealed.frame.capacity() != 0) {
+    if (slot.result.frame.capacity() != 0) {
       std::lock_guard lock(m_mutex);
-      if (m_spare_frames.size() < kSpareBuffers) m_spare_frames.push_back(std::move(sealed.frame));
+      if (m_spare_frames.size() < kSpareBuffers) {
+        m_spare_frames.push_back(std::move(slot.result.frame));
+      }
     }
   }
 }
 
 void SealPipeline::run() {
   for (;;) {
-    SealJob job;
+    std::pair<std::uint64_t, SealJob> job;
     {
       std::unique_lock lock(m_mutex);
       m_wake.wait(lock, [&] { return m_stop || !m_todo.empty(); });
       if (m_stop) return;
       job = std::move(m_todo.front());
       m_todo.pop_front();
-      ++m_busy;
     }
-    SealedObject sealed = seal(job);
-    if (job.buffer.size() == kChunkSize) {
+    SealJob& sealing = job.second;
+    SealedObject sealed = seal(sealing);
+    if (sealing.buffer.size() == kChunkSize) {
       // Only the bytes the job held were ever written: the rest of the buffer is still zero.
-      explicit_bzero(job.buffer.data(), job.size);
+      explicit_bzero(sealing.buffer.data(), sealing.size);
     } else {
-      job.buffer.wipe();
+      sealing.buffer.wipe();
     }
     {
       std::lock_guard lock(m_mutex);
-      --m_busy;
-      m_done.push_back(std::move(sealed));
-      if (job.buffer.size() == kChunkSize && m_spare.size() < kSpareBuffers) {
-        m_spare.push_back(std::move(job.buffer));
+      // The slot is still there: the caller takes slots only once they are sealed.
+      Slot& slot = m_slots[static_cast<std::size_t>(job.first - m_first_slot)];
+      slot.result = std::move(sealed);
+      slot.sealed = true;
+      if (sealing.buffer.size() == kChunkSize && m_spare.size() < kSpareBuffers) {
+        m_spare.push_back(std::move(sealing.buffer));
       }
     }
     m_ready.notify_one();
@@ -116,9 +135,6 @@ SealedObject SealPipeline::seal(SealJob& job) {
       content = job.buffer.span().first(job.size);
       sealed.id = job.id ? *job.id : crypto::keyed_hash(m_keys.id(), content);
       sealed.size = job.size;
-      if (job.chunk_of) {
-        job.chunk_of->chunks.emplace_back(sealed.id, static_cast<std::uint32_t>(job.size));
-      }
     }
     if (!m_committed(sealed.id)) {
       {

@@ -1,13 +1,16 @@
 #pragma once
-// Seals object frames on a second thread while the caller reads and hashes the next bytes.
+// Seals object frames on two threads while the caller reads and hashes the next bytes.
 //
 // Sealing a chunk (its id, the compression decision, zstd, XChaCha20-Poly1305) costs as much as
-// reading and hashing it, so an import that did both on one core left the other idle. Jobs are
-// sealed in submission order and their results handed back in that order to the caller, which
-// alone touches the vault's file and staged index; a job never touches them. The pipeline is
-// bounded (kDepth jobs of at most one chunk), so it adds a few MiB of memory, never more.
+// reading and hashing it, so an import that did both on one core left the other idle; and where
+// the caller only streams bytes (the catalog at the end of an import), one sealing thread left
+// a core idle. Jobs are sealed in any order and their results handed back in submission order
+// to the caller, which alone touches the vault's file and staged index; a job never touches
+// them. A chunk's id joins its object's manifest when the chunk is handed back, and a manifest
+// is sealed then, on the caller's thread, after every chunk before it. The pipeline is bounded
+// (kDepth jobs of at most one chunk), so it adds a few MiB of memory, never more.
 //
-// The sealing thread reads the keys and asks `committed` whether an object is in the last commit
+// The sealing threads read the keys and ask `committed` whether an object is in the last commit
 // (so that an object imported before is not sealed again); neither may change while jobs are
 // outstanding: the vault settles the pipeline before it commits.
 #include "dmvault/secret.hpp"
@@ -24,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace dmvault::vault {
@@ -35,9 +39,10 @@ struct SealJob {
   // A blob: the first `size` bytes of `buffer` (one from SealPipeline::buffer()).
   PlainBytes buffer;
   std::size_t size = 0;
-  // A chunk of a larger object: its id and size are appended here once computed.
+  // A chunk of a larger object: its id and size are appended here when it is handed back.
   std::shared_ptr<Manifest> chunk_of;
-  // A manifest: encoded from this when the job is sealed, after every chunk submitted before it.
+  // A manifest: encoded from this when its turn to be handed back comes, after every chunk
+  // submitted before it.
   std::shared_ptr<Manifest> manifest;
 };
 
@@ -71,8 +76,17 @@ class SealPipeline {
   std::size_t outstanding() const { return m_outstanding; }
 
  private:
-  static constexpr std::size_t kDepth = 4;
+  static constexpr std::size_t kThreads = 2;
+  static constexpr std::size_t kDepth = 6;
   static constexpr std::size_t kSpareBuffers = kDepth + 2;
+
+  // A submitted job's place in the order results are handed back.
+  struct Slot {
+    bool sealed = false;
+    SealedObject result;
+    std::shared_ptr<Manifest> chunk_of;  // a chunk: the manifest its id joins
+    std::optional<SealJob> manifest;     // a manifest job, sealed when handed back
+  };
 
   void run();
   SealedObject seal(SealJob& job);
@@ -83,16 +97,17 @@ class SealPipeline {
   const Committed m_committed;
 
   std::mutex m_mutex;
-  std::condition_variable m_wake;   // the thread: a job or the stop
-  std::condition_variable m_ready;  // the caller: a result
-  std::deque<SealJob> m_todo;
-  std::deque<SealedObject> m_done;
+  std::condition_variable m_wake;                        // the threads: a job or the stop
+  std::condition_variable m_ready;                       // the caller: the next result
+  std::deque<std::pair<std::uint64_t, SealJob>> m_todo;  // with their sequence numbers
+  std::deque<Slot> m_slots;                              // m_slots[i] is job m_first_slot + i
+  std::uint64_t m_first_slot = 0;  // the sequence number of the next result handed back
+  std::uint64_t m_next_sequence = 0;
   std::vector<PlainBytes> m_spare;
   std::vector<std::vector<std::uint8_t>> m_spare_frames;
-  std::size_t m_busy = 0;
   bool m_stop = false;
   std::size_t m_outstanding = 0;  // submitted, not yet handed back (the caller's thread only)
-  std::thread m_thread;
+  std::vector<std::thread> m_threads;
 };
 
 }  // namespace dmvault::vault
