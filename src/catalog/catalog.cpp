@@ -55,15 +55,18 @@
 // SEARCH INDEX (built here, never at open): messages_fts (unicode61, diacritics removed) over
 // the text, sender, conversation title, share and attachment names, with the view
 // message_search as its external content (so snippets can be made); messages_trigram over the
-// text of only the messages whose text has_unspaced_text (a quarter of a typical chat, and the
-// only ones a term searched there can match), contentless since only rowids are read from it
-// (catalogs written before that have it over every message, with messages as its external
-// content: the same hits). Both use rowid = messages.id and are written when a run finishes
-// (index_unindexed); a title change rewrites the conversation's rows of messages_fts. A run into
-// an empty catalog instead hands each row to a SearchIndexBuilder as the message is added, which
-// builds both indexes on another thread and copies them in when the run finishes (or at a title
-// change, which must delete rows with the old title: the rest of the run is then indexed as
-// usual).
+// messages whose text has_unspaced_text (a quarter of a typical chat, and the only ones a term
+// searched there can match), contentless since only rowids are read from it, and holding of
+// each only its words with such a character (append_unspaced_words: a tenth of those texts,
+// and all a query's word can be found in; a quoted phrase with spaces is found word by word
+// and checked against the whole text, see query_translate). Rows written before hold whole
+// texts, and older catalogs have it over every message, with messages as its external content
+// (they go on indexing whole texts): the same hits. Both use rowid = messages.id and are written
+// when a run finishes (index_unindexed); a title change rewrites the conversation's rows of
+// messages_fts. A run into an empty catalog instead hands each row to a SearchIndexBuilder as the
+// message is added, which builds both indexes on another thread and copies them in when the run
+// finishes (or at a title change, which must delete rows with the old title: the rest of the run is
+// then indexed as usual).
 //
 // RAW RECORDS: a message whose importer says its raw record is a span of its source file (the
 // file stored in the vault, Message::raw_offset) keeps raw = '' and the span: raw_file (the
@@ -277,6 +280,15 @@ bool has_raw_spans(sql::Database& db) {
   return q->step() && q->column_int(0) > 0;
 }
 
+// Whether the substring index is contentless, as kSearchIndexSchema declares it, and so holds
+// only each message's unspaced words (append_unspaced_words). Catalogs from before it was have
+// it over messages as external content: they keep indexing whole texts, which is what that
+// content says the index holds.
+bool trigram_holds_words(sql::Database& db) {
+  return db.query_text("SELECT sql FROM sqlite_master WHERE name = 'messages_trigram'")
+             .find("content = ''") != std::string::npos;
+}
+
 // Version 1 to 2: the raw span columns, NULL (raw kept in the row) for every message so far.
 constexpr const char* kAddRawSpans = R"sql(
 ALTER TABLE messages ADD COLUMN raw_file INTEGER REFERENCES files(id);
@@ -416,7 +428,8 @@ class Catalog::Impl {
   explicit Impl(sql::Database db)
       : m_db(std::move(db)),
         m_has_stats(has_table(m_db, "conversation_stats")),
-        m_has_raw_spans(has_raw_spans(m_db)) {}
+        m_has_raw_spans(has_raw_spans(m_db)),
+        m_trigram_holds_words(trigram_holds_words(m_db)) {}
 
   // The bytes a read-only connection reads in place (load_read_only); declared before m_db so
   // that the connection is closed first.
@@ -426,6 +439,8 @@ class Catalog::Impl {
   bool m_has_stats = false;
   // Whether messages has the raw span columns (a read-only version 1 catalog does without).
   bool m_has_raw_spans = false;
+  // Whether the substring index holds words rather than whole texts (trigram_holds_words).
+  bool m_trigram_holds_words = false;
   std::int64_t m_active_source = 0;  // 0: no import run
   // This run's files by path, for the raw spans of its messages; a path added with two
   // different contents names neither (its messages keep their raw records).
@@ -663,11 +678,16 @@ class Catalog::Impl {
       }
       q->run();
     }
-    const std::string text = row->column_text(1);
-    if (!has_unspaced_text(text)) return;
+    WipedString text{row->column_text(1)};
+    if (!has_unspaced_text(text.value)) return;
+    WipedString words;
+    if (m_trigram_holds_words) {
+      words.value.reserve(text.value.size());
+      append_unspaced_words(text.value, words.value);
+    }
     auto q = m_db.query("INSERT INTO messages_trigram(rowid, text) VALUES (?1, ?2)");
     q->bind_int(1, id);
-    q->bind_text(2, text);
+    q->bind_text(2, m_trigram_holds_words ? words.value : text.value);
     q->run();
   }
 

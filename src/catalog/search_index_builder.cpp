@@ -7,6 +7,7 @@
 #include <array>
 #include <cstring>
 #include <numeric>
+#include <string.h>  // explicit_bzero
 #include <string>
 #include <utility>
 
@@ -172,10 +173,14 @@ void SearchIndexBuilder::index(Batch& batch) {
       q->run();
     }
     if (has_unspaced_text(values[0])) {
+      std::string words;
+      words.reserve(values[0].size());
+      append_unspaced_words(values[0], words);
       auto q = m_db->query("INSERT INTO messages_trigram(rowid, text) VALUES (?1, ?2)");
       q->bind_int(1, entry.id);
-      q->bind_text(2, values[0]);
+      q->bind_text(2, words);
       q->run();
+      explicit_bzero(words.data(), words.capacity());
     }
   }
 }

@@ -62,4 +62,34 @@ bool has_unspaced_text(std::string_view text) {
   return false;
 }
 
+bool is_caseless_unspaced(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char32_t c = next_code_point(text, i);
+    const bool circled_letter = c >= 0x24B6 && c <= 0x24E9;
+    if (!is_unspaced(c) || circled_letter) return false;
+  }
+  return !text.empty();
+}
+
+void append_unspaced_words(std::string_view text, std::string& out) {
+  bool first = true;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (separates_words(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && !separates_words(text[end])) ++end;
+    const std::string_view word = text.substr(i, end - i);
+    if (has_unspaced_text(word)) {
+      if (!first) out += ' ';
+      out += word;
+      first = false;
+    }
+    i = end;
+  }
+}
+
 }  // namespace dmvault::catalog

@@ -1,6 +1,7 @@
 // The query parser: a hand-written lexer and recursive-descent parser, so every error can name
 // what is wrong and where (positions are 1-based byte offsets, as a terminal shows them for
 // ASCII queries).
+#include "catalog/unspaced_text.hpp"
 #include "dmvault/error.hpp"
 #include "query/query.hpp"
 
@@ -27,7 +28,8 @@ constexpr std::array<std::string_view, 2> kIsValues{"unsent", "system"};
               std::move(hint));
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+// The substring index splits texts on the same characters (catalog::append_unspaced_words).
+bool is_space(char c) { return catalog::separates_words(c); }
 bool ends_word(char c) { return is_space(c) || c == '(' || c == ')' || c == '"'; }
 
 bool has_word_character(std::string_view text) {

@@ -16,6 +16,7 @@
 #include "dmvault/error.hpp"
 #include "query/query.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <stdexcept>
 
@@ -109,16 +110,52 @@ class Translator {
     return last_param();
   }
 
+  // Messages whose text holds `text` (no separates_words character), folding case: from the
+  // substring index, or for fewer than three characters (less than a trigram) by a scan.
+  static std::size_t characters_of(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
+    }));
+  }
+
+  std::string substring_condition(const std::string& text) {
+    if (characters_of(text) < 3) return "(instr(m.text, " + text_param(text) + ") > 0)";
+    return "(m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH " +
+           text_param(fts_string(text)) + "))";
+  }
+
+  // A quoted phrase with spaces: the substring index holds words, not the text between them
+  // (catalog::append_unspaced_words), so the phrase's words that need it narrow the messages
+  // down (by the index; a shorter word without case by a scan for its bytes, which is cheap
+  // beside folding every text), and the phrase itself is checked in each one's text, folded as
+  // names are (case, accents, runs of spaces): a message the index would have found by the
+  // whole phrase passes, and one differing only in accents or spacing passes too.
+  std::string spaced_phrase_condition(const std::string& phrase) {
+    std::string out = "(";
+    for (std::size_t at = 0; at < phrase.size();) {
+      if (catalog::separates_words(phrase[at])) {
+        ++at;
+        continue;
+      }
+      std::size_t end = at;
+      while (end < phrase.size() && !catalog::separates_words(phrase[end])) ++end;
+      const std::string word = phrase.substr(at, end - at);
+      at = end;
+      if (!needs_substring_search(word)) continue;
+      if (characters_of(word) >= 3 || catalog::is_caseless_unspaced(word)) {
+        out += substring_condition(word) + " AND ";
+      }
+    }
+    return out + "instr(dm_fold(m.text), " + text_param(catalog::fold_for_match(phrase)) + ") > 0)";
+  }
+
   std::string text_condition(const Node& node, bool negated) {
     if (needs_substring_search(node.text)) {
       if (!negated) m_request.highlight.push_back(node.text);
-      std::size_t characters = 0;
-      for (const char c : node.text) {
-        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++characters;
+      if (std::any_of(node.text.begin(), node.text.end(), catalog::separates_words)) {
+        return spaced_phrase_condition(node.text);
       }
-      if (characters < 3) return "(instr(m.text, " + text_param(node.text) + ") > 0)";
-      return "(m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH " +
-             text_param(fts_string(node.text)) + "))";
+      return substring_condition(node.text);
     }
     std::string match = fts_string(node.text);
     if (node.kind == Node::Kind::prefix) match += " *";

@@ -56,9 +56,16 @@ Conversation conversation(const std::string& thread, const std::string& title) {
 // builder's batches. Texts mix words, accents, scripts without spaces and emoji; shares and
 // attachment names have the spaces and empty values the index view trims or keeps.
 std::vector<std::pair<std::string, Message>> messages(std::size_t count) {
-  static const char* kWords[] = {
-      "lisbon",  "caf\xc3\xa9",      "porto",        "beach", "\xe5\x8c\x97\xe4\xba\xac",
-      "tickets", "\xf0\x9f\x8e\x89", "Cr\xc3\xa8me", "night", "soon"};
+  static const char* kWords[] = {"lisbon",
+                                 "caf\xc3\xa9",
+                                 "porto",
+                                 "beach",
+                                 "\xe5\x8c\x97\xe4\xba\xac\xe7\xab\x99",
+                                 "tickets",
+                                 "\xf0\x9f\x8e\x89!!",
+                                 "Cr\xc3\xa8me",
+                                 "night",
+                                 "soon"};
   std::mt19937 random(42);
   std::vector<std::pair<std::string, Message>> out;
   const std::size_t per_thread = count / 3 + 1;
@@ -115,9 +122,9 @@ std::vector<std::vector<std::int64_t>> hits(Catalog& catalog) {
       "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'attachments:\"jpg clip\"'"
       " ORDER BY rowid",
       "SELECT rowid FROM messages_fts WHERE messages_fts MATCH '\"beach night\"' ORDER BY rowid",
-      "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH '\"\xe4\xba\xac t\"'"
-      " ORDER BY rowid",
-      "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH '\"\xf0\x9f\x8e\x89 so\"'"
+      "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH"
+      " '\"\xe5\x8c\x97\xe4\xba\xac\xe7\xab\x99\"' ORDER BY rowid",
+      "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH '\"\xf0\x9f\x8e\x89!!\"'"
       " ORDER BY rowid",
   };
   const PlainBytes image = catalog.serialize();

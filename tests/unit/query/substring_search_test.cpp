@@ -151,5 +151,74 @@ TEST(SubstringSearch, UnspacedTextIsFoundWhereverItSits) {
   EXPECT_FALSE(catalog::has_unspaced_text(std::string("abc\xe5\x8c", 5)));
 }
 
+// The substring index holds only a message's words with such a character, split where a
+// query's words are: every other word of the text is left to the word index.
+TEST(SubstringSearch, IndexHoldsOnlyTheWordsThatNeedIt) {
+  std::string words;
+  catalog::append_unspaced_words("see you at \u5317\u4eac\u7ad9 tomorrow,\tok\U0001F44D!\r\n",
+                                 words);
+  EXPECT_EQ(words, "\u5317\u4eac\u7ad9 ok\U0001F44D!");
+  words.clear();
+  catalog::append_unspaced_words("no such words here", words);
+  EXPECT_EQ(words, "");
+  for (const char c : std::string(" \t\n\r")) EXPECT_TRUE(catalog::separates_words(c));
+  EXPECT_TRUE(catalog::is_caseless_unspaced("\U0001F389"));
+  EXPECT_TRUE(catalog::is_caseless_unspaced("\u5317\u4eac"));
+  EXPECT_FALSE(catalog::is_caseless_unspaced("\u24b6"));  // Ⓐ, whose other case is ⓐ
+  EXPECT_FALSE(catalog::is_caseless_unspaced("a\U0001F389"));
+  EXPECT_FALSE(catalog::is_caseless_unspaced(""));
+  EXPECT_FALSE(catalog::separates_words('-'));
+
+  // A first run (its index built on another thread) and a later one (indexed as it finishes).
+  catalog::Catalog catalog = catalog::Catalog::create();
+  add_run(catalog, kFirstTexts, 1'600'000'000'000);
+  add_run(catalog, kLaterTexts, 1'700'000'000'000);
+  const PlainBytes image = catalog.serialize();
+  catalog::sql::Database db = catalog::sql::Database::open(image.span());
+  const auto trigram_hits = [&](const std::string& match) {
+    return db.query_text(
+        ("SELECT count(*) FROM messages_trigram WHERE messages_trigram MATCH '" + match + "'")
+            .c_str());
+  };
+  EXPECT_EQ(trigram_hits("\"\U0001F389\U0001F389\U0001F389\""), "2");
+  EXPECT_EQ(trigram_hits("\"\u5317\u4eac\u5403\""), "2");
+  EXPECT_EQ(trigram_hits("\"party\""), "0");     // party 🎉🎉🎉 tonight
+  EXPECT_EQ(trigram_hits("\"again\""), "0");     // 北京吃 again (the later run)
+  EXPECT_EQ(trigram_hits("\"tomorrow\""), "0");  // see you at 北京 tomorrow
+  // Its words with such a character are all the hits need: the same as a scan.
+  expect_scan_results(catalog, {kFirstTexts, kLaterTexts});
+}
+
+// A quoted phrase with spaces and such characters spans words the index does not hold: it is
+// found in the text itself, folded as names are (case, accents, runs of spaces).
+TEST(SubstringSearch, APhraseWithSpacesIsFoundAcrossWords) {
+  const std::vector<std::string> texts = {
+      "see you at the Party \U0001F389 tonight",
+      "PARTY  \U0001F389 tonight",  // two spaces
+      "party \U0001F389\U0001F389\U0001F389 tonight",
+      "party\U0001F389 tonight",
+      "caf\u00e9 \u5317\u4eac\u7ad9 bar",  // café 北京站 bar
+      "cafe \u5317\u4eac\u7ad9 bar",
+      "\u5317\u4eac\u7ad9 cafe",
+      "\u24b6\u24b7 x marks",  // ⒶⒷ, circled capitals
+  };
+  for (const bool first_run : {true, false}) {
+    catalog::Catalog catalog = catalog::Catalog::create();
+    if (!first_run) add_run(catalog, {"an earlier message"}, 1'500'000'000'000);
+    add_run(catalog, texts, 1'600'000'000'000);
+    EXPECT_EQ(hits(catalog, "\"party \U0001F389 tonight\""),
+              (std::set<std::string>{texts[0], texts[1]}));
+    EXPECT_EQ(hits(catalog, "\"caf\u00e9 \u5317\u4eac\u7ad9\""),
+              (std::set<std::string>{texts[4], texts[5]}));
+    EXPECT_EQ(hits(catalog, "\"\u5317\u4eac\u7ad9 bar\""),
+              (std::set<std::string>{texts[4], texts[5]}));
+    EXPECT_EQ(hits(catalog, "\"bar \u5317\u4eac\u7ad9\""), std::set<std::string>{});
+    // Short words with case are not looked for byte for byte: ⓐⓑ finds ⒶⒷ.
+    EXPECT_EQ(hits(catalog, "\"\u24d0\u24d1 x\""), std::set<std::string>{texts[7]});
+    EXPECT_EQ(hits(catalog, "tonight -\"party \U0001F389 tonight\""),
+              (std::set<std::string>{texts[2], texts[3]}));
+  }
+}
+
 }  // namespace
 }  // namespace dmvault
