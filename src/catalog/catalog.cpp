@@ -1447,11 +1447,14 @@ void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) 
     q->bind_int(4, to_int64(totals.messages_added));
     q->bind_int(5, to_int64(totals.messages_duplicate));
     q->run();
-    impl.index_unindexed();
-    impl.add_to_stats();
+    // The index builder works through its last rows and commits while the dedup key index is
+    // built here, rather than after it.
+    if (impl.m_index_builder) impl.m_index_builder->close();
     if (impl.m_run_started_empty) {
       impl.m_db.exec("CREATE INDEX IF NOT EXISTS messages_by_dedup_key ON messages(dedup_key)");
     }
+    impl.index_unindexed();
+    impl.add_to_stats();
   });
   try {
     impl.m_db.exec("COMMIT");

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstring>
 #include <numeric>
+#include <stdexcept>
 #include <string.h>  // explicit_bzero
 #include <string>
 #include <utility>
@@ -87,6 +88,7 @@ SearchIndexBuilder::~SearchIndexBuilder() {
 }
 
 void SearchIndexBuilder::add(const SearchRow& row) {
+  if (m_closed) throw std::logic_error("catalog: a row added to a closed search index builder");
   const std::array<std::string_view, 5> values = {row.text, row.sender, row.conversation, row.share,
                                                   row.attachments};
   std::size_t size = 0;
@@ -185,13 +187,18 @@ void SearchIndexBuilder::index(Batch& batch) {
   }
 }
 
-void SearchIndexBuilder::finish_into(sql::Database& target) {
+void SearchIndexBuilder::close() {
+  m_closed = true;
   if (!m_batch.entries.empty()) hand_over_batch();
   {
     const std::lock_guard lock(m_mutex);
     m_closing = true;
   }
   m_changed.notify_all();
+}
+
+void SearchIndexBuilder::finish_into(sql::Database& target) {
+  close();
   m_thread.join();
   if (m_error) std::rethrow_exception(m_error);
 

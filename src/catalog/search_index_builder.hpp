@@ -66,6 +66,9 @@ class SearchIndexBuilder {
   // from before the current schema are not).
   bool builds_the_indexes_of(sql::Database& target) const;
 
+  // Hands the last rows to the thread, which finishes them and commits while the caller goes
+  // on; add() may not follow. finish_into closes the builder if this was not called.
+  void close();
   // Waits until every row is indexed, then replaces the index tables of `target` (empty ones,
   // created from kSearchIndexSchema, in a transaction that target holds open) by the ones
   // built. Throws the thread's Error, or one of `target`. The database built stays attached to
@@ -97,6 +100,7 @@ class SearchIndexBuilder {
   std::string m_schema;               // the index tables' declarations
   Batch m_batch;
   std::uint64_t m_rows_added = 0;
+  bool m_closed = false;  // close() was called (the caller's thread only)
 
   std::mutex m_mutex;
   std::condition_variable m_changed;

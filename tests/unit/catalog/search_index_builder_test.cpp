@@ -1,6 +1,8 @@
 // A first run into an empty catalog builds its search indexes on a thread of their own
 // (catalog/search_index_builder): the indexes must be the ones the usual way builds, row for row,
 // and a failure of the thread must fail the run.
+#include "catalog/search_index_builder.hpp"
+
 #include "catalog/catalog.hpp"
 #include "catalog/memory_scratch_file.hpp"
 #include "catalog/sqlite_db.hpp"
@@ -14,6 +16,7 @@
 #include <memory>
 #include <random>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -210,6 +213,27 @@ TEST(SearchIndexBuilder, ARunAbortedPartWayStopsTheThread) {
     first_run(catalog, messages(100));
     testing::expect_search_indexes_consistent(catalog);
   }
+}
+
+// Closed before the caller finishes it (the catalog builds its dedup key index meanwhile), the
+// builder indexes the rows it had and takes no more.
+TEST(SearchIndexBuilder, ClosedEarlyItIndexesWhatItHadAndTakesNoMore) {
+  SearchIndexBuilder builder(std::make_shared<MemoryScratchFile>());
+  builder.add({3, "see you at \xe5\x8c\x97\xe4\xba\xac\xe7\xab\x99 soon", "Ana", "Trip", "", ""});
+  builder.add({1, "lisbon tickets", "Me", "Trip", "", ""});
+  builder.close();
+  EXPECT_THROW(builder.add({2, "late", "Ana", "Trip", "", ""}), std::logic_error);
+  sql::Database target = sql::Database::open();
+  target.exec(kSearchIndexSchema);
+  target.exec("BEGIN");
+  builder.finish_into(target);
+  target.exec("COMMIT");
+  SearchIndexBuilder::detach_from(target);
+  EXPECT_EQ(builder.rows_added(), 2u);
+  EXPECT_EQ(target.query_text("SELECT group_concat(id) FROM messages_fts_docsize"), "1,3");
+  EXPECT_EQ(target.query_text("SELECT group_concat(rowid) FROM messages_trigram WHERE"
+                              " messages_trigram MATCH '\"\xe5\x8c\x97\xe4\xba\xac\xe7\xab\x99\"'"),
+            "3");
 }
 
 }  // namespace
