@@ -8,31 +8,36 @@
 
 namespace dmvault::catalog {
 
+// Calls use(block, offset within it, offset within the range, length) for each piece of the
+// bytes [offset, offset + size), block by block.
+template <typename Use>
+void MemoryScratchFile::for_each_piece(std::uint64_t offset, std::size_t size, Use&& use) {
+  for (std::size_t done = 0; done < size;) {
+    const std::uint64_t at = offset + done;
+    const std::size_t within = static_cast<std::size_t>(at % kBlockSize);
+    const std::size_t n = std::min(size - done, kBlockSize - within);
+    use(m_blocks[static_cast<std::size_t>(at / kBlockSize)], within, done, n);
+    done += n;
+  }
+}
+
 void MemoryScratchFile::read(std::uint64_t offset, std::span<std::uint8_t> out) {
   if (offset > m_size || out.size() > m_size - offset) {
     throw Error(ErrorCode::io, "catalog: a read past the end of a scratch file in memory");
   }
-  for (std::size_t done = 0; done < out.size();) {
-    const std::uint64_t at = offset + done;
-    const std::size_t within = static_cast<std::size_t>(at % kBlockSize);
-    const std::size_t n = std::min(out.size() - done, kBlockSize - within);
-    std::memcpy(out.data() + done,
-                m_blocks[static_cast<std::size_t>(at / kBlockSize)].data() + within, n);
-    done += n;
-  }
+  for_each_piece(offset, out.size(),
+                 [&](PlainBytes& block, std::size_t within, std::size_t done, std::size_t n) {
+                   std::memcpy(out.data() + done, block.data() + within, n);
+                 });
 }
 
 void MemoryScratchFile::write(std::uint64_t offset, std::span<const std::uint8_t> bytes) {
   const std::uint64_t end = offset + bytes.size();
   while (m_blocks.size() * kBlockSize < end) m_blocks.emplace_back(kBlockSize);
-  for (std::size_t done = 0; done < bytes.size();) {
-    const std::uint64_t at = offset + done;
-    const std::size_t within = static_cast<std::size_t>(at % kBlockSize);
-    const std::size_t n = std::min(bytes.size() - done, kBlockSize - within);
-    std::memcpy(m_blocks[static_cast<std::size_t>(at / kBlockSize)].data() + within,
-                bytes.data() + done, n);
-    done += n;
-  }
+  for_each_piece(offset, bytes.size(),
+                 [&](PlainBytes& block, std::size_t within, std::size_t done, std::size_t n) {
+                   std::memcpy(block.data() + within, bytes.data() + done, n);
+                 });
   m_size = std::max(m_size, end);
 }
 

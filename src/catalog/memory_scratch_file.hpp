@@ -6,6 +6,7 @@
 #include "catalog/scratch_file.hpp"
 #include "dmvault/secret.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -23,6 +24,9 @@ class MemoryScratchFile : public ScratchFile {
   // Fixed-size wiped blocks: growing never moves (and so never leaves unwiped copies of) the
   // bytes already written.
   static constexpr std::size_t kBlockSize = std::size_t{1} << 20;
+
+  template <typename Use>
+  void for_each_piece(std::uint64_t offset, std::size_t size, Use&& use);
 
   std::vector<PlainBytes> m_blocks;
   std::uint64_t m_size = 0;

@@ -540,11 +540,6 @@ void Statement::bind_null(int index) {
   if (rc != SQLITE_OK) fail(m_db, rc, "binding a query parameter");
 }
 
-void Statement::bind_column(int index, const Statement& row, int column) {
-  const int rc = sqlite3_bind_value(m_stmt, index, sqlite3_column_value(row.m_stmt, column));
-  if (rc != SQLITE_OK) fail(m_db, rc, "binding a query parameter");
-}
-
 bool Statement::step() {
   const int rc = sqlite3_step(m_stmt);
   if (rc == SQLITE_ROW) return true;
@@ -561,8 +556,6 @@ void Statement::reset() noexcept {
   sqlite3_reset(m_stmt);
   sqlite3_clear_bindings(m_stmt);
 }
-
-int Statement::column_count() const { return sqlite3_column_count(m_stmt); }
 
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;

@@ -65,9 +65,6 @@ class Statement {
   void bind_optional_text(int index, const std::optional<std::string>& value);
   void bind_blob(int index, std::span<const std::uint8_t> value);
   void bind_null(int index);
-  // Binds the value of `column` in the current row of `row` (a statement of any connection),
-  // whatever its type: copies rows between databases.
-  void bind_column(int index, const Statement& row, int column);
 
   // Runs to the next row: true when a row is ready, false when done. Throws Error on failure.
   bool step();
@@ -76,7 +73,6 @@ class Statement {
   // Ready to run again, with every parameter cleared. Never throws.
   void reset() noexcept;
 
-  int column_count() const;
   bool is_null(int column) const;
   std::int64_t column_int(int column) const;
   std::string column_text(int column) const;

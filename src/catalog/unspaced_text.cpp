@@ -74,22 +74,12 @@ bool is_caseless_unspaced(std::string_view text) {
 
 void append_unspaced_words(std::string_view text, std::string& out) {
   bool first = true;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (separates_words(text[i])) {
-      ++i;
-      continue;
-    }
-    std::size_t end = i;
-    while (end < text.size() && !separates_words(text[end])) ++end;
-    const std::string_view word = text.substr(i, end - i);
-    if (has_unspaced_text(word)) {
-      if (!first) out += ' ';
-      out += word;
-      first = false;
-    }
-    i = end;
-  }
+  for_each_word(text, [&](std::string_view word) {
+    if (!has_unspaced_text(word)) return;
+    if (!first) out += ' ';
+    out += word;
+    first = false;
+  });
 }
 
 }  // namespace dmvault::catalog

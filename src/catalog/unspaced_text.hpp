@@ -5,6 +5,7 @@
 // such a character, since a word of a query can only be found inside one of them.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,21 @@ bool is_caseless_unspaced(std::string_view text);
 // The characters that end a word of a query (query/query_parser splits on them), so a word
 // searched never holds one.
 constexpr bool separates_words(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Calls use(word) for each word of `text`: the runs between separates_words characters.
+template <typename Use>
+void for_each_word(std::string_view text, Use&& use) {
+  for (std::size_t at = 0; at < text.size();) {
+    if (separates_words(text[at])) {
+      ++at;
+      continue;
+    }
+    std::size_t end = at;
+    while (end < text.size() && !separates_words(text[end])) ++end;
+    use(text.substr(at, end - at));
+    at = end;
+  }
+}
 
 // Appends to `out` the words of `text` (runs between separates_words characters) that
 // has_unspaced_text, joined by single spaces: what the substring index holds of the message.

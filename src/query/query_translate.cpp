@@ -110,14 +110,14 @@ class Translator {
     return last_param();
   }
 
-  // Messages whose text holds `text` (no separates_words character), folding case: from the
-  // substring index, or for fewer than three characters (less than a trigram) by a scan.
   static std::size_t characters_of(std::string_view text) {
     return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
       return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
     }));
   }
 
+  // Messages whose text holds `text` (no separates_words character), folding case: from the
+  // substring index, or for fewer than three characters (less than a trigram) by a scan.
   std::string substring_condition(const std::string& text) {
     if (characters_of(text) < 3) return "(instr(m.text, " + text_param(text) + ") > 0)";
     return "(m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH " +
@@ -132,20 +132,12 @@ class Translator {
   // whole phrase passes, and one differing only in accents or spacing passes too.
   std::string spaced_phrase_condition(const std::string& phrase) {
     std::string out = "(";
-    for (std::size_t at = 0; at < phrase.size();) {
-      if (catalog::separates_words(phrase[at])) {
-        ++at;
-        continue;
-      }
-      std::size_t end = at;
-      while (end < phrase.size() && !catalog::separates_words(phrase[end])) ++end;
-      const std::string word = phrase.substr(at, end - at);
-      at = end;
-      if (!needs_substring_search(word)) continue;
+    catalog::for_each_word(phrase, [&](std::string_view word) {
+      if (!needs_substring_search(word)) return;
       if (characters_of(word) >= 3 || catalog::is_caseless_unspaced(word)) {
-        out += substring_condition(word) + " AND ";
+        out += substring_condition(std::string(word)) + " AND ";
       }
-    }
+    });
     return out + "instr(dm_fold(m.text), " + text_param(catalog::fold_for_match(phrase)) + ") > 0)";
   }
 
