@@ -20,10 +20,31 @@ bool is_ascii(std::string_view text) {
   return true;
 }
 
+// Code points that NFC leaves as they are whatever surrounds them, as long as every other code
+// point of the text is one too: none has a canonical decomposition that NFC would not put back,
+// none is a combining mark (which canonical ordering could move), and no two of them compose
+// (Hangul syllables compose only with conjoining jamo, kana only with U+3099/U+309A, all left
+// out). tests/formats/formats_helpers_test checks every one of them against utf8proc.
+bool is_nfc_inert(utf8proc_int32_t cp) {
+  return cp < 0x300 ||                      // Latin-1, Latin Extended, IPA
+         (cp >= 0x400 && cp <= 0x482) ||    // Cyrillic letters
+         (cp >= 0x48A && cp <= 0x4FF) ||    // (0483..0489 are combining)
+         (cp >= 0x2010 && cp <= 0x2027) ||  // dashes, quotes, bullets, ellipsis
+         cp == 0x200D ||                    // ZWJ
+         (cp >= 0x3000 && cp <= 0x3029) ||  // CJK punctuation
+         (cp >= 0x3030 && cp <= 0x303F) ||  // (302A..302F are combining)
+         (cp >= 0x3040 && cp <= 0x3098) ||  // hiragana
+         (cp >= 0x309B && cp <= 0x30FF) ||  // (3099, 309A combine) katakana
+         (cp >= 0x3400 && cp <= 0x4DBF) ||  // Han extension A
+         (cp >= 0x4E00 && cp <= 0x9FFF) ||  // Han
+         (cp >= 0xAC00 && cp <= 0xD7A3) ||  // Hangul syllables
+         cp == 0xFE0F ||                    // VS16
+         (cp >= 0xFF01 && cp <= 0xFFEE) ||  // full- and half-width forms
+         (cp >= 0x1F000 && cp <= 0x1FAFF);  // emoji
+}
+
 // True when valid UTF-8 text is certainly NFC without asking utf8proc: every code point is
-// below U+0300 (where nothing decomposes or combines with what precedes it), an emoji of
-// U+1F000..U+1FAFF (no canonical decompositions there), ZWJ or VS16. Most chat text is, and
-// full normalisation is the importers' largest cost.
+// is_nfc_inert. Most chat text is, and full normalisation is the importers' largest cost.
 bool trivially_nfc(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -35,10 +56,7 @@ bool trivially_nfc(std::string_view text) {
     utf8proc_int32_t cp = 0;
     const utf8proc_ssize_t n = utf8proc_iterate(
         bytes_of(text.substr(pos)), static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
-    if (n <= 0) return false;
-    const bool inert =
-        cp < 0x300 || (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0x200D || cp == 0xFE0F;
-    if (!inert) return false;
+    if (n <= 0 || !is_nfc_inert(cp)) return false;
     pos += static_cast<std::size_t>(n);
   }
   return true;

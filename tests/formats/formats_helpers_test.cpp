@@ -8,7 +8,10 @@
 #include "meta/meta_text.hpp"
 
 #include <gtest/gtest.h>
+#include <utf8proc.h>
 
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -88,6 +91,54 @@ TEST(TextTest, NfcHelpers) {
   EXPECT_TRUE(is_nfc("é"));
   EXPECT_FALSE(is_nfc("e\u0301"));
   EXPECT_EQ(to_nfc("\xFF"), "\xFF");  // invalid input comes back unchanged, never lost
+}
+
+// to_nfc skips normalisation for texts made only of code points NFC leaves alone: for every
+// code point of the planes chat text uses, alone, after a letter, doubled and after the code
+// point before it, it must give what utf8proc's normalisation gives.
+TEST(TextTest, NfcShortcutAgreesWithUtf8procForEveryCodePoint) {
+  const auto utf8 = [](char32_t cp) {
+    std::string out;
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return out;
+  };
+  const auto reference = [](const std::string& text) {
+    utf8proc_uint8_t* out = nullptr;
+    const utf8proc_ssize_t n =
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                     static_cast<utf8proc_ssize_t>(text.size()), &out,
+                     static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    std::string result =
+        n < 0 ? text : std::string(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+    std::free(out);
+    return result;
+  };
+  std::size_t mismatches = 0;
+  for (char32_t cp = 0x80; cp < 0x20000; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    const std::string one = utf8(cp);
+    for (const std::string& text :
+         {one, "e" + one, one + one, (cp == 0xE000 ? utf8(0xD7FF) : utf8(cp - 1)) + one}) {
+      if (to_nfc(text) != reference(text) && ++mismatches <= 5) {
+        ADD_FAILURE() << "U+" << std::hex << static_cast<std::uint32_t>(cp);
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0u);
 }
 
 TEST(TextTest, TrimAndGraphemes) {
