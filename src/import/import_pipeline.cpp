@@ -9,6 +9,7 @@
 #include <chrono>
 #include <compare>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 
@@ -127,12 +128,15 @@ class CatalogSink final : public ImportSink {
     const bool keyed_with_time = std::none_of(m_batch.begin(), m_batch.end(), [](const Message& m) {
       return !m.platform_message_id.empty();
     });
+    // Positions are sorted rather than the messages, whose every string a sort would move.
+    m_order.resize(m_batch.size());
+    std::iota(m_order.begin(), m_order.end(), std::size_t{0});
     if (keyed_with_time) {
-      std::stable_sort(m_batch.begin(), m_batch.end(), [](const Message& a, const Message& b) {
-        return a.timestamp_ms < b.timestamp_ms;
+      std::stable_sort(m_order.begin(), m_order.end(), [&](std::size_t a, std::size_t b) {
+        return m_batch[a].timestamp_ms < m_batch[b].timestamp_ms;
       });
     }
-    for (const Message& message : m_batch) add(m_batch_thread, message);
+    for (const std::size_t at : m_order) add(m_batch_thread, m_batch[at]);
     m_batch.clear();
   }
 
@@ -176,6 +180,7 @@ class CatalogSink final : public ImportSink {
   std::set<std::string> m_threads;
   std::string m_batch_thread;
   std::vector<Message> m_batch;
+  std::vector<std::size_t> m_order;  // flush()'s order of m_batch
 };
 
 std::string joined(const std::vector<std::string>& names) {
