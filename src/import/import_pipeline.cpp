@@ -4,6 +4,7 @@
 #include "dmvault/import.hpp"
 #include "import/catalog_store.hpp"
 #include "import/deferred_files.hpp"
+#include "import/importer_thread.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -379,9 +380,10 @@ ImportSummary import_export(Vault& vault, const ImportRequest& request) {
     catalog.add_file(source_id, catalog::StoredFile{path, entry.id, entry.size, entry.mtime});
   }
   CatalogSink sink(catalog, source_id, importer.name(), stored, summary, request.on_warning);
-  // 4. The media deferred in 1, stored on another thread while the importer parses here.
+  // 4. The media deferred in 1, stored on another thread while the importer parses on a third
+  //    and the messages are added to the catalog here.
   deferred.start();
-  importer.import(files, sink, request.options);
+  import::run_importer_on_own_thread(importer, files, request.options, sink);
   sink.flush();
   deferred.wait();
   if (!deferred.empty()) {
