@@ -2,16 +2,17 @@
 // being built.
 //
 // When the export can be read again cheaply (a folder, not an archive), the first pass over it
-// leaves the media files unread, and this stores them afterwards, on a second thread, while the
-// importer parses the message files on the calling thread: on two cores, hashing and sealing
-// the media no longer come before the parsing. Their content ids are known only at the end, so
+// leaves the media files unread, and this stores them afterwards, on a thread of its own, while
+// the importer parses the message files (on its own thread too, see importer_thread): on two
+// cores, hashing and sealing the media no longer come before the parsing. Their content ids are known only at the end, so
 // the catalog links the attachments to them then (catalog::Catalog::link_pending).
 //
 // Contract:
 //  - add() the files in the order of the first visit; each gets a slot number, in order.
-//  - start() hands the vault and the tree to the storing thread: until wait() returns, the
-//    calling thread must not use either, and reads what the vault held at start() through
-//    snapshot().
+//  - start() hands the vault and the tree to the storing thread: until wait() returns, no
+//    other thread may use either, and reads what the vault held at start() through snapshot().
+//    wait() may come from another thread than start() (the importer's, reading a media file),
+//    as long as the two never run at once.
 //  - wait() returns once every file is stored (running the stores on the calling thread when
 //    start() was never called) and rethrows the storing thread's error: Error(bad_input) naming
 //    a file that is no longer in the export (removed, or replaced by what is not a file), or
