@@ -4,8 +4,9 @@
 // When the export can be read again cheaply (a folder, not an archive), the first pass over it
 // leaves the media files unread, and this stores them afterwards, on a thread of its own, while
 // the importer parses the message files (on its own thread too, see importer_thread): on two
-// cores, hashing and sealing the media no longer come before the parsing. Their content ids are known only at the end, so
-// the catalog links the attachments to them then (catalog::Catalog::link_pending).
+// cores, hashing and sealing the media no longer come before the parsing. Their content ids are
+// known only at the end, so the catalog links the attachments to them then
+// (catalog::Catalog::link_pending).
 //
 // Contract:
 //  - add() the files in the order of the first visit; each gets a slot number, in order.
