@@ -11,7 +11,8 @@
 //       of its uri, so that an export whose folder layout changed still matches), then
 //       's' + the share link, or '-' when the message shares nothing.
 //   Within one import run, the n-th record with a given key gets the occurrence ordinal n
-//   (0, 1, 2 ...), and the ordinal is part of what is compared. So two genuinely identical
+//   (0, 1, 2 ...; a run into an empty catalog numbers them in id order when it finishes, see
+//   number_repeated_keys), and the ordinal is part of what is compared. So two genuinely identical
 //   messages of one export (same sender, second and text) are both kept; importing the same
 //   export again adds nothing; a newer export that overlaps an older one adds only the records
 //   the older one did not have (and the occurrences beyond those it had).
@@ -473,7 +474,8 @@ class Catalog::Impl {
     std::int64_t id = 0;
   };
   std::optional<CachedConversation> m_last_conversation;
-  // Messages this run added that the search indexes do not hold yet (index_unindexed).
+  // Messages this run added that the search indexes do not hold yet (index_unindexed), but
+  // for those handed to m_index_builder.
   std::vector<std::int64_t> m_unindexed;
   // What this run added to each conversation's figures (add_to_stats).
   struct StatsDelta {
@@ -623,6 +625,46 @@ class Catalog::Impl {
     }
   }
 
+  // Gives the occurrences of each key a run into an empty catalog stored their ordinals (it
+  // stored every key with ordinal 0). Such a run never looks a key up while it runs, so it
+  // keeps no count of them either: that count held an entry per message (a million messages:
+  // some 60 MB), where the rest of an import's memory is bounded. The ordinals follow the messages'
+  // ids, which is the order they were added in wherever the key holds the time (records with one
+  // key were sent in one millisecond, whose slots are taken in order; see MESSAGE IDS); records
+  // that share a platform's message id may be numbered in another order than they came, which still
+  // tells each apart from the others. Repeated keys are few: their ids are collected before any is
+  // changed, so the walk never meets a key it rewrote.
+  void number_repeated_keys() {
+    std::vector<std::pair<std::int64_t, std::array<std::uint8_t, kStoredKeySize>>> renumbered;
+    {
+      // Every key is still its digest then ordinal 0, so equal keys are equal digests.
+      auto repeated = m_db.query(
+          "SELECT id, dedup_key FROM messages WHERE dedup_key IN"
+          " (SELECT dedup_key FROM messages GROUP BY dedup_key HAVING count(*) > 1)"
+          " ORDER BY dedup_key, id");
+      Digest128 digest{};
+      std::uint32_t ordinal = 0;
+      bool first = true;
+      while (repeated->step()) {
+        const std::span<const std::uint8_t> key = repeated->column_blob(1);
+        if (key.size() != kStoredKeySize) damaged("a message's dedup key has the wrong size");
+        if (first || !std::equal(digest.begin(), digest.end(), key.begin())) {
+          std::copy_n(key.begin(), digest.size(), digest.begin());
+          ordinal = 0;
+          first = false;
+          continue;
+        }
+        renumbered.emplace_back(repeated->column_int(0), stored_key(digest, ++ordinal));
+      }
+    }
+    for (const auto& [id, key] : renumbered) {
+      auto q = m_db.query("UPDATE messages SET dedup_key = ?2 WHERE id = ?1");
+      q->bind_int(1, id);
+      q->bind_blob(2, key);
+      q->run();
+    }
+  }
+
   // Indexes the messages this run added, in ascending id order. FTS5 flushes its pending terms
   // to a new segment whenever a row's id is below the previous one, and ids follow the
   // messages' times while importers emit conversation after conversation (Instagram even newest
@@ -631,11 +673,13 @@ class Catalog::Impl {
   void index_unindexed() {
     if (m_index_builder) {
       m_index_builder->finish_into(m_db);
-      if (m_index_builder->rows_added() != m_unindexed.size()) {
+      // The builder runs only while the run into an empty catalog has indexed nothing, so it
+      // was handed every message the catalog holds.
+      const auto messages = m_db.query_text("SELECT count(*) FROM messages");
+      if (std::to_string(m_index_builder->rows_added()) != messages) {
         damaged("the messages changed while they were indexed");
       }
       m_index_builder.reset();
-      m_unindexed.clear();
       m_run_indexed = true;
       return;
     }
@@ -946,8 +990,11 @@ class Catalog::Impl {
       }
     }
     add_reactions(id, message.reactions);
-    m_unindexed.push_back(id);
-    if (m_index_builder) hand_to_index_builder(id, conversation_id, message);
+    if (m_index_builder) {
+      hand_to_index_builder(id, conversation_id, message);
+    } else {
+      m_unindexed.push_back(id);
+    }
     StatsDelta& delta = m_stats_delta[conversation_id];
     if (delta.messages == 0 || id < delta.lowest_id) {
       delta.lowest_id = id;
@@ -1391,7 +1438,8 @@ AddOutcome Catalog::Impl::add_message(std::int64_t source_id, const std::string&
   if (message.share) fields.share_link = message.share->link;
   const WipedString canonical{canonical_key(fields)};
   const Digest128 digest = murmur3_x64_128(bytes_of(canonical.value));
-  const std::uint32_t ordinal = m_occurrences[digest]++;
+  // A run into an empty catalog numbers repeated keys when it finishes (number_repeated_keys).
+  const std::uint32_t ordinal = m_run_started_empty ? 0 : m_occurrences[digest]++;
   const auto key = stored_key(digest, ordinal);
 
   AddOutcome outcome = AddOutcome::added;
@@ -1452,6 +1500,7 @@ void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) 
     if (impl.m_index_builder) impl.m_index_builder->close();
     if (impl.m_run_started_empty) {
       impl.m_db.exec("CREATE INDEX IF NOT EXISTS messages_by_dedup_key ON messages(dedup_key)");
+      impl.number_repeated_keys();
     }
     impl.index_unindexed();
     impl.add_to_stats();

@@ -343,6 +343,39 @@ TEST_F(CatalogTest, OverlappingExportAddsOnlyWhatIsNew) {
             (std::vector<std::string>{"one", "two", "two", "three"}));
 }
 
+// A run into an empty catalog stores its keys unnumbered and numbers the repeated ones when it
+// finishes: each key's occurrences 0, 1, 2 ... in id order, as a later run counts them.
+TEST_F(CatalogTest, AFirstRunNumbersRepeatedKeysWhenItFinishes) {
+  const Message two = text_message("Ana", 2'000, "two");
+  const Message three = text_message("Ana", 3'000, "three");
+  Message id_early = text_message("Bo", 1'000, "early");
+  id_early.platform_message_id = "mid.7";
+  Message id_late = text_message("Bo", 4'000, "late");
+  id_late.platform_message_id = "mid.7";  // the same platform id, another time
+  EXPECT_EQ(import_run(catalog, {two, three, id_late, two, three, id_early, two}).added, 7u);
+  // The ordinal is the key's last 4 bytes, big-endian (hex, read as a decimal: 0, 1, 2).
+  const auto ordinals_of = [&](const std::string& text) {
+    const std::string sql =
+        "SELECT CAST(substr(hex(dedup_key), 33) AS INTEGER) FROM messages WHERE text = '" + text +
+        "' ORDER BY id";
+    return ids_where(catalog, sql.c_str());
+  };
+  EXPECT_EQ(ordinals_of("two"), (std::vector<std::int64_t>{0, 1, 2}));
+  EXPECT_EQ(ordinals_of("three"), (std::vector<std::int64_t>{0, 1}));
+  EXPECT_EQ(ordinals_of("early"), std::vector<std::int64_t>{0});
+  EXPECT_EQ(ordinals_of("late"), std::vector<std::int64_t>{1});
+  EXPECT_EQ(
+      ids_where(catalog, "SELECT count(*) FROM messages GROUP BY dedup_key HAVING count(*) > 1"),
+      std::vector<std::int64_t>{});
+
+  // The same export again adds nothing; one with a fourth "two" adds that one alone.
+  const RunResult again =
+      import_run(catalog, {two, three, id_late, two, three, id_early, two, two});
+  EXPECT_EQ(again.added, 1u);
+  EXPECT_EQ(again.duplicate, 7u);
+  EXPECT_EQ(ordinals_of("two"), (std::vector<std::int64_t>{0, 1, 2, 3}));
+}
+
 TEST_F(CatalogTest, MovedExportFolderLayoutStillMatches) {
   EXPECT_EQ(
       import_run(catalog, {photo_message("Ana", 1'000, "messages/inbox/t/photos/9.jpg")}).added,
