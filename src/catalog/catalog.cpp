@@ -269,6 +269,10 @@ INSERT INTO conversation_stats (conversation_id, messages, written, first_ms, la
         FROM messages GROUP BY conversation_id) AS g;
 )sql";
 
+// The schema's conversation index, for a run into an empty catalog that dropped it.
+constexpr const char* kCreateConversationIndex =
+    "CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id)";
+
 bool has_table(sql::Database& db, const char* name) {
   auto q = db.query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
   q->bind_text(1, name);
@@ -737,6 +741,8 @@ class Catalog::Impl {
 
   // A title is indexed with every message: a rename rewrites the conversation's rows.
   void reindex_conversation(std::int64_t conversation_id, bool remove) {
+    // A run into an empty catalog builds the index its select needs only when it finishes.
+    if (m_run_started_empty) m_db.exec(kCreateConversationIndex);
     static const std::string select = std::string(kFtsValues) + " WHERE conversation_id = ?1";
     write_fts_rows(select, conversation_id, remove);
   }
@@ -1371,8 +1377,14 @@ std::int64_t Catalog::begin_source(const SourceRecord& source) {
       impl.m_db.query_text("SELECT NOT EXISTS (SELECT 1 FROM messages)") == "1";
   // A run into an empty catalog never looks a dedup key up (m_run_started_empty), and keys are
   // digests, so each row inserted went to a random leaf of their index: it is built once, in
-  // order, when the run finishes (in the run's transaction, so an abort keeps the index).
-  if (impl.m_run_started_empty) impl.m_db.exec("DROP INDEX IF EXISTS messages_by_dedup_key");
+  // order, when the run finishes (in the run's transaction, so an abort keeps the index). So is
+  // the conversation index, which such a run reads only at a rename (reindex_conversation):
+  // sorting it once costs less than an entry inserted with every message.
+  if (impl.m_run_started_empty) {
+    impl.m_db.exec(
+        "DROP INDEX IF EXISTS messages_by_dedup_key; DROP INDEX IF EXISTS "
+        "messages_by_conversation");
+  }
   if (impl.m_run_started_empty) impl.run_step([&] { impl.start_index_builder(); });
   return impl.m_active_source;
 }
@@ -1501,6 +1513,7 @@ void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) 
     if (impl.m_run_started_empty) {
       impl.m_db.exec("CREATE INDEX IF NOT EXISTS messages_by_dedup_key ON messages(dedup_key)");
       impl.number_repeated_keys();
+      impl.m_db.exec(kCreateConversationIndex);
     }
     impl.index_unindexed();
     impl.add_to_stats();

@@ -303,7 +303,8 @@ TEST_F(CatalogTest, ReimportingTheSameExportAddsNothing) {
   EXPECT_EQ(catalog.counts().sources, 2u);
 }
 
-// A first run builds the dedup key index at its end; the next run looks its keys up there.
+// A first run builds the dedup key and conversation indexes at its end; the next run looks its
+// keys up there.
 TEST_F(CatalogTest, AFirstRunLeavesTheDedupKeyIndexForTheNext) {
   // An aborted first run gives the index back with everything else.
   const PlainBytes empty = catalog.serialize();
@@ -321,6 +322,11 @@ TEST_F(CatalogTest, AFirstRunLeavesTheDedupKeyIndexForTheNext) {
   EXPECT_EQ(ids_where(catalog,
                       "SELECT count(*) FROM pragma_index_info('messages_by_dedup_key')"
                       " WHERE name = 'dedup_key'"),
+            std::vector<std::int64_t>{1});
+  // So is the conversation index (built at the end too).
+  EXPECT_EQ(ids_where(catalog,
+                      "SELECT count(*) FROM pragma_index_info('messages_by_conversation')"
+                      " WHERE name = 'conversation_id'"),
             std::vector<std::int64_t>{1});
   const RunResult again =
       import_run(catalog, {text_message("Ana", 2'000, "two"), text_message("Ana", 3'000, "three")});
