@@ -59,20 +59,61 @@ constexpr std::array kNotices = {
 // Notices are one short line; longer texts are what people wrote.
 constexpr std::size_t kMaxNoticeBytes = 300;
 
-// Glob match where '*' stands for one or more characters. Patterns have at most three stars
-// and texts are short, so backtracking (one level per star) is cheap.
-bool glob(std::string_view pattern, std::string_view text) {
-  while (!pattern.empty() && pattern.front() != '*') {
-    if (text.empty() || text.front() != pattern.front()) return false;
-    pattern.remove_prefix(1);
-    text.remove_prefix(1);
+// A pattern split at its stars: the text must start with `head`, end with `tail`, and hold
+// the `middles` in order between them, each star standing for at least one character.
+struct SplitPattern {
+  std::string_view head, tail;
+  std::array<std::string_view, 3> middles{};
+  std::size_t middle_count = 0;
+  bool has_star = false;
+  MessageKind kind = MessageKind::system;
+};
+
+constexpr SplitPattern split(const Notice& notice) {
+  SplitPattern out;
+  out.kind = notice.kind;
+  std::string_view rest = notice.pattern;
+  const std::size_t first = rest.find('*');
+  if (first == std::string_view::npos) {
+    out.head = rest;
+    return out;
   }
-  if (pattern.empty()) return text.empty();
-  pattern.remove_prefix(1);
-  for (std::size_t take = 1; take <= text.size(); ++take) {
-    if (glob(pattern, text.substr(take))) return true;
+  out.has_star = true;
+  out.head = rest.substr(0, first);
+  rest.remove_prefix(first + 1);
+  for (std::size_t star = rest.find('*'); star != std::string_view::npos; star = rest.find('*')) {
+    out.middles[out.middle_count++] = rest.substr(0, star);
+    rest.remove_prefix(star + 1);
   }
-  return false;
+  out.tail = rest;
+  return out;
+}
+
+constexpr auto kSplitNotices = [] {
+  std::array<SplitPattern, kNotices.size()> out{};
+  for (std::size_t i = 0; i < kNotices.size(); ++i) out[i] = split(kNotices[i]);
+  return out;
+}();
+
+// Whether `text` matches: a star takes one or more characters, so each middle is found at
+// least one character after what came before, and one more must be left for the last star.
+// The leftmost place for each middle leaves the most room for the rest, so no backtracking.
+bool matches(const SplitPattern& pattern, std::string_view text) {
+  if (!pattern.has_star) return text == pattern.head;
+  if (text.size() < pattern.head.size() + pattern.tail.size() || !text.starts_with(pattern.head) ||
+      !text.ends_with(pattern.tail)) {
+    return false;
+  }
+  const std::string_view between =
+      text.substr(pattern.head.size(), text.size() - pattern.head.size() - pattern.tail.size());
+  std::size_t taken = 0;
+  for (std::size_t i = 0; i < pattern.middle_count; ++i) {
+    const std::string_view middle = pattern.middles[i];
+    const std::size_t at = between.find(middle, taken + 1);
+    if (at == std::string_view::npos) return false;
+    taken = at + middle.size();
+  }
+  return between.size() > taken;
 }
 
 }  // namespace
@@ -82,13 +123,8 @@ std::optional<MessageKind> notice_kind(std::string_view text) {
   if (text.empty() || text.size() > kMaxNoticeBytes || text.find('\n') != std::string_view::npos) {
     return std::nullopt;
   }
-  for (const Notice& n : kNotices) {
-    // The literal ends rule out nearly every text before any backtracking.
-    const std::string_view p = n.pattern;
-    const std::string_view head = p.substr(0, p.find('*'));
-    const std::string_view tail = p.substr(p.rfind('*') + 1);
-    if (!text.starts_with(head) || !text.ends_with(tail)) continue;
-    if (glob(p, text)) return n.kind;
+  for (const SplitPattern& pattern : kSplitNotices) {
+    if (matches(pattern, text)) return pattern.kind;
   }
   return std::nullopt;
 }

@@ -346,6 +346,18 @@ TEST(NoticeTest, ClassifiesTheExportersLines) {
   EXPECT_FALSE(notice_kind("Liked a message\nand another"));
   EXPECT_FALSE(notice_kind(""));
   EXPECT_FALSE(notice_kind(std::string(400, 'a') + " left the group."));
+  // A star stands for one character or more, wherever it is.
+  EXPECT_EQ(notice_kind("Ana set the nickname for Bo to Bobby."), MessageKind::system);
+  EXPECT_EQ(notice_kind("A set the nickname for B to C."), MessageKind::system);
+  EXPECT_FALSE(notice_kind("Ana set the nickname for Bo to ."));
+  EXPECT_FALSE(notice_kind("Ana set the nickname for  to Bobby."));
+  EXPECT_FALSE(notice_kind(" set the nickname for Bo to Bobby."));
+  EXPECT_FALSE(notice_kind("Ana added to the group."));
+  EXPECT_FALSE(notice_kind("left the group."));
+  // A part of the pattern that the text holds twice.
+  EXPECT_EQ(notice_kind("Ana added Bo added Cy to the group."), MessageKind::system);
+  EXPECT_EQ(notice_kind("Ana set the nickname for Bo to Cy to Dee."), MessageKind::system);
+  EXPECT_EQ(notice_kind("Ana reacted to to your message"), MessageKind::system);
 }
 
 }  // namespace
