@@ -418,6 +418,7 @@ constexpr const char* kInsertMessage =
     " call_duration_s, raw, source_id, source_path, dedup_key)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
     " ?19)";
+constexpr const char* kInsertOrIgnore = "INSERT OR IGNORE";
 // The same with the raw record as a span of its file (RAW RECORDS): ?16 and ?18 unused.
 constexpr const char* kInsertMessageWithRawSpan =
     "INSERT INTO messages(id, conversation_id, sender, sender_id, timestamp_ms, local_time, kind,"
@@ -941,12 +942,17 @@ class Catalog::Impl {
     add_reactions(message_id, message.reactions);
   }
 
-  void insert_message(std::int64_t id, std::int64_t conversation_id, std::int64_t source_id,
-                      const Message& message, const std::vector<ResolvedAttachment>& resolved,
+  void insert_message(std::int64_t conversation_id, std::int64_t source_id, const Message& message,
+                      const std::vector<ResolvedAttachment>& resolved,
                       std::span<const std::uint8_t> key) {
-    {
-      const std::optional<std::int64_t> raw_file = raw_file_of(message);
-      auto q = m_db.query(raw_file ? kInsertMessageWithRawSpan : kInsertMessage);
+    const std::optional<std::int64_t> raw_file = raw_file_of(message);
+    // Inserts the row as `id` (with OR IGNORE: unless the id is taken) and says whether it did.
+    const auto insert_row = [&](std::int64_t id, bool or_ignore) {
+      static const std::string ignoring_plain = kInsertOrIgnore + std::string(kInsertMessage + 6);
+      static const std::string ignoring_span =
+          kInsertOrIgnore + std::string(kInsertMessageWithRawSpan + 6);
+      auto q = or_ignore ? m_db.query(raw_file ? ignoring_span : ignoring_plain)
+                         : m_db.query(raw_file ? kInsertMessageWithRawSpan : kInsertMessage);
       if (raw_file) {
         q->bind_int(20, *raw_file);
         q->bind_int(21, to_int64(*message.raw_offset));
@@ -976,6 +982,16 @@ class Catalog::Impl {
       q->bind_int(17, source_id);
       q->bind_blob(19, key);
       q->run();
+      return m_db.changes() == 1;
+    };
+    // Most milliseconds hold no message yet: the row is offered the first slot of its own,
+    // which is free exactly when no slot of that millisecond is taken (they are taken in order
+    // and never freed, MESSAGE IDS), and only when it is taken is the first free slot looked up.
+    // (OR IGNORE also skips a row that breaks another constraint: the plain INSERT then fails.)
+    std::int64_t id = first_id_of(message.timestamp_ms);
+    if (!insert_row(id, true)) {
+      id = allocate_message_id(message.timestamp_ms);
+      insert_row(id, false);
     }
     for (std::size_t i = 0; i < message.attachments.size(); ++i) {
       const Attachment& attachment = message.attachments[i];
@@ -1460,8 +1476,7 @@ AddOutcome Catalog::Impl::add_message(std::int64_t source_id, const std::string&
     merge_into_duplicate(*existing, message, resolved);
     outcome = AddOutcome::duplicate;
   } else {
-    const std::int64_t id = allocate_message_id(message.timestamp_ms);
-    insert_message(id, conversation_id, source_id, message, resolved, key);
+    insert_message(conversation_id, source_id, message, resolved, key);
   }
   return outcome;
 }
