@@ -45,33 +45,94 @@ struct WalkedFrame {
   std::optional<bool> whole_id_matches;
 };
 
+// A thread that runs tasks one after another, in the order given: the whole-object hashing of
+// the walk (ChunkRun), which must see an object's chunks in order, off the thread that reads
+// and checks frames, so that reading the next frames does not wait for it. At most kMaxQueued
+// tasks wait (each holds a chunk's plaintext). Destroying it drops the tasks not started.
+class SerialWorker {
+ public:
+  SerialWorker() : m_thread([this] { work(); }) {}
+  SerialWorker(const SerialWorker&) = delete;
+  SerialWorker& operator=(const SerialWorker&) = delete;
+  ~SerialWorker() {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_stopping = true;
+      m_queue.clear();
+    }
+    m_changed.notify_all();
+    m_thread.join();
+  }
+
+  void submit(std::function<void()> task) {
+    {
+      std::unique_lock lock(m_mutex);
+      m_changed.wait(lock, [&] { return m_queue.size() < kMaxQueued; });
+      m_queue.push_back(std::move(task));
+    }
+    m_changed.notify_all();
+  }
+
+ private:
+  static constexpr std::size_t kMaxQueued = 8;
+
+  void work() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+        if (m_stopping) return;
+        task = std::move(m_queue.front());
+        m_queue.pop_front();
+      }
+      m_changed.notify_all();  // room in the queue
+      task();
+    }
+  }
+
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  std::deque<std::function<void()>> m_queue;
+  bool m_stopping = false;
+  std::thread m_thread;  // last: started once the rest is built
+};
+
 // Full chunks walked back to back, and the blob that ended them, hashed as one stream. A
 // writer puts an object's chunks in a row right before its manifest, so the walk learns most
 // whole-object ids from bytes it has just decrypted, instead of reading every chunk twice. A
 // run that is not exactly a manifest's chunk list (a chunk stored earlier for another object,
 // a lone 1 MiB blob ahead of them) decides nothing, and that manifest is checked by reading.
+// The hashing runs on `worker`; a verdict comes as a future.
 class ChunkRun {
  public:
-  explicit ChunkRun(const KeySet& keys) : m_keys(keys) {}
+  ChunkRun(const KeySet& keys, SerialWorker& worker) : m_keys(keys), m_worker(worker) {}
 
-  void add_blob(const ObjectId& id, std::span<const std::uint8_t> content) {
-    const bool full = content.size() == kChunkSize;
+  void add_blob(const ObjectId& id, std::shared_ptr<const PlainBytes> content) {
+    const bool full = content->size() == kChunkSize;
     if (m_closed || (!full && m_chunks.empty())) reset();
     if (!full && m_chunks.empty()) return;  // a whole object, or a last chunk without its run
-    if (!m_hasher) m_hasher.emplace(m_keys.id());
-    m_hasher->update(content);
-    m_chunks.emplace_back(id, static_cast<std::uint32_t>(content.size()));
+    if (!m_hasher) m_hasher = std::make_shared<crypto::KeyedHasher>(m_keys.id());
+    m_chunks.emplace_back(id, static_cast<std::uint32_t>(content->size()));
     m_closed = !full;
+    m_worker.submit(
+        [hasher = m_hasher, content = std::move(content)] { hasher->update(content->span()); });
   }
   // After a manifest or anything else that is not a blob: the run is over.
-  std::optional<bool> end_at(const FrameHeader& header, const std::optional<Manifest>& manifest) {
-    std::optional<bool> verdict;
+  std::optional<std::future<bool>> end_at(const FrameHeader& header,
+                                          const std::optional<Manifest>& manifest) {
+    std::optional<std::future<bool>> verdict;
     if (manifest && m_hasher && manifest->chunks == m_chunks) {
-      verdict = m_hasher->finish() == header.object_id;
+      auto promise = std::make_shared<std::promise<bool>>();
+      verdict = promise->get_future();
+      m_worker.submit([hasher = m_hasher, promise, expected = header.object_id] {
+        promise->set_value(hasher->finish() == expected);
+      });
     }
     reset();
     return verdict;
   }
+  // Tasks already given to the worker for the run go on with a state no verdict reads.
   void reset() {
     m_hasher.reset();
     m_chunks.clear();
@@ -80,7 +141,8 @@ class ChunkRun {
 
  private:
   const KeySet& m_keys;
-  std::optional<crypto::KeyedHasher> m_hasher;
+  SerialWorker& m_worker;
+  std::shared_ptr<crypto::KeyedHasher> m_hasher;
   std::vector<std::pair<ObjectId, std::uint32_t>> m_chunks;
   bool m_closed = false;
 };
@@ -295,10 +357,12 @@ class Verifier {
     // (authenticating, decompressing, hashing) is most of the work and needs nothing from the
     // frames before it, so up to kFramesInFlight frames are opened on threads of their own while
     // the walk reads on; each is then checked here, in file order, as before.
+    SerialWorker run_hasher;  // before walk: its tasks hold nothing of the walk's
     Walk walk{.keys = header.keys,
               .vault_id = vault_id,
-              .run = ChunkRun(header.keys),
+              .run = ChunkRun(header.keys, run_hasher),
               .frames = {},
+              .verdicts = {},
               .previous = std::nullopt,
               .expected_sequence = 1};
     std::deque<ReadFrame> in_flight;
@@ -337,6 +401,9 @@ class Verifier {
     for (; !in_flight.empty(); in_flight.pop_front()) {
       check_frame(in_flight.front(), walk, state ? &*state : nullptr, end);
     }
+    for (auto& [manifest_pos, verdict] : walk.verdicts) {
+      walk.frames.at(manifest_pos).whole_id_matches = verdict.get();
+    }
     if (!state) return;
     check_index(state->last.record, walk.frames, header.keys, vault_id);
   }
@@ -348,6 +415,8 @@ class Verifier {
     const ObjectId& vault_id;
     ChunkRun run;
     std::map<std::uint64_t, WalkedFrame> frames;
+    // Manifests whose whole id the run is deciding (whole_id_matches, set once the walk ends).
+    std::vector<std::pair<std::uint64_t, std::future<bool>>> verdicts;
     std::optional<std::pair<std::uint64_t, std::array<std::uint8_t, 32>>> previous;
     std::uint64_t expected_sequence = 1;
   };
@@ -394,13 +463,15 @@ class Verifier {
           walked.authentic = false;
           walk.run.reset();
         } else {
-          walk.run.add_blob(h->object_id, opened.frame->content.span());
+          walk.run.add_blob(h->object_id,
+                            std::make_shared<const PlainBytes>(std::move(opened.frame->content)));
         }
       } else {
-        walked.whole_id_matches =
+        auto verdict =
             walk.run.end_at(*h, h->type == FrameType::object && h->kind == ObjectKind::manifest
                                     ? decode_manifest(opened.frame->content.span())
                                     : std::nullopt);
+        if (verdict) walk.verdicts.emplace_back(pos, std::move(*verdict));
       }
     }
     if (h->type != FrameType::commit) {
