@@ -947,6 +947,7 @@ class Catalog::Impl {
                       std::span<const std::uint8_t> key) {
     const std::optional<std::int64_t> raw_file = raw_file_of(message);
     // Inserts the row as `id` (with OR IGNORE: unless the id is taken) and says whether it did.
+    // Its strings are the message's own (and to_string's static ones), which outlive q.
     const auto insert_row = [&](std::int64_t id, bool or_ignore) {
       static const std::string ignoring_plain = kInsertOrIgnore + std::string(kInsertMessage + 6);
       static const std::string ignoring_span =
@@ -960,24 +961,24 @@ class Catalog::Impl {
       }
       q->bind_int(1, id);
       q->bind_int(2, conversation_id);
-      q->bind_text(3, message.sender);
-      q->bind_text(4, message.sender_id);
+      q->bind_text_unowned(3, message.sender);
+      q->bind_text_unowned(4, message.sender_id);
       q->bind_int(5, message.timestamp_ms);
-      q->bind_text(6, message.local_time);
-      q->bind_text(7, to_string(message.kind));
-      q->bind_text(8, message.text);
-      q->bind_text(9, message.platform_message_id);
-      q->bind_text(10, message.reply_to);
+      q->bind_text_unowned(6, message.local_time);
+      q->bind_text_unowned(7, to_string(message.kind));
+      q->bind_text_unowned(8, message.text);
+      q->bind_text_unowned(9, message.platform_message_id);
+      q->bind_text_unowned(10, message.reply_to);
       q->bind_int(11, message.edited ? 1 : 0);
       if (message.share) {
-        q->bind_text(12, message.share->link);
-        q->bind_text(13, message.share->text);
-        q->bind_text(14, message.share->owner);
+        q->bind_text_unowned(12, message.share->link);
+        q->bind_text_unowned(13, message.share->text);
+        q->bind_text_unowned(14, message.share->owner);
       }  // else NULL: no share (a reset statement has every parameter NULL)
       q->bind_optional_int(15, message.call_duration_s);
       if (!raw_file) {
-        q->bind_text(16, message.raw);
-        q->bind_text(18, message.source_path);
+        q->bind_text_unowned(16, message.raw);
+        q->bind_text_unowned(18, message.source_path);
       }
       q->bind_int(17, source_id);
       q->bind_blob(19, key);

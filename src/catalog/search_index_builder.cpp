@@ -170,7 +170,7 @@ void SearchIndexBuilder::index(Batch& batch) {
           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
       q->bind_int(1, entry.id);
       for (std::size_t i = 0; i < values.size(); ++i) {
-        q->bind_text(static_cast<int>(i) + 2, values[i]);
+        q->bind_text_unowned(static_cast<int>(i) + 2, values[i]);  // the batch outlives q
       }
       q->run();
     }
@@ -180,7 +180,7 @@ void SearchIndexBuilder::index(Batch& batch) {
       append_unspaced_words(values[0], words);
       auto q = m_db->query("INSERT INTO messages_trigram(rowid, text) VALUES (?1, ?2)");
       q->bind_int(1, entry.id);
-      q->bind_text(2, words);
+      q->bind_text_unowned(2, words);
       q->run();
       explicit_bzero(words.data(), words.capacity());
     }

@@ -520,6 +520,12 @@ void Statement::bind_text(int index, std::string_view value) {
   if (rc != SQLITE_OK) fail(m_db, rc, "binding a query parameter");
 }
 
+void Statement::bind_text_unowned(int index, std::string_view value) {
+  const char* data = value.empty() ? "" : value.data();
+  const int rc = sqlite3_bind_text64(m_stmt, index, data, value.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) fail(m_db, rc, "binding a query parameter");
+}
+
 void Statement::bind_optional_text(int index, const std::optional<std::string>& value) {
   if (value) {
     bind_text(index, *value);

@@ -62,6 +62,10 @@ class Statement {
   void bind_int(int index, std::int64_t value);
   void bind_optional_int(int index, std::optional<std::int64_t> value);
   void bind_text(int index, std::string_view value);
+  // The same without SQLite's copy of the bytes: `value` must stay as it is until the
+  // statement is reset (a Query's end). For the rows of a bulk insert, whose every string SQLite
+  // otherwise copies into memory of its own and wipes on free.
+  void bind_text_unowned(int index, std::string_view value);
   void bind_optional_text(int index, const std::optional<std::string>& value);
   void bind_blob(int index, std::span<const std::uint8_t> value);
   void bind_null(int index);
