@@ -193,6 +193,34 @@ TEST(SqliteDb, EmptyTextIsNotNull) {
   EXPECT_EQ(q->column_int(1), 0);
 }
 
+// Text bound in place is stored as it was when the row was written, and a statement's next
+// use does not read the buffer it was given before.
+TEST(SqliteDb, TextBoundInPlaceIsStoredThenLetGo) {
+  Database db = Database::open();
+  db.exec("CREATE TABLE t(x TEXT)");
+  std::string value = "first";
+  for (const char* next : {"second", ""}) {
+    auto q = db.query("INSERT INTO t VALUES (?1)");
+    q->bind_text_unowned(1, value);
+    q->run();
+    value.assign(next);
+  }
+  {
+    auto q = db.query("INSERT INTO t VALUES (?1)");  // reset: no parameter left bound
+    q->run();
+  }
+  value.assign("changed");
+  auto q = db.query("SELECT coalesce(x, 'NULL') FROM t ORDER BY rowid");
+  std::vector<std::string> seen;
+  while (q->step()) seen.push_back(q->column_text(0));
+  EXPECT_EQ(seen, (std::vector<std::string>{"first", "second", "NULL"}));
+  auto empty = db.query("SELECT ?1 IS NULL, length(?1)");
+  empty->bind_text_unowned(1, std::string_view());
+  ASSERT_TRUE(empty->step());
+  EXPECT_EQ(empty->column_int(0), 0);
+  EXPECT_EQ(empty->column_int(1), 0);
+}
+
 TEST(SqliteDb, GarbageImageIsCorrupted) {
   std::vector<std::uint8_t> garbage(4096, 0x5a);
   try {
