@@ -45,37 +45,37 @@ struct WalkedFrame {
   std::optional<bool> whole_id_matches;
 };
 
-// A thread that runs tasks one after another, in the order given: the whole-object hashing of
-// the walk (ChunkRun), which must see an object's chunks in order, off the thread that reads
-// and checks frames, so that reading the next frames does not wait for it. At most kMaxQueued
-// tasks wait (each holds a chunk's plaintext). Destroying it drops the tasks not started.
-class SerialWorker {
+// Threads that run tasks taken from one queue in the order given, kept for the whole walk (a
+// thread per task cost more in fresh memory, page by page, than it saved). With one thread,
+// tasks also end in that order. submit waits while `max_waiting` tasks wait; destroying it
+// waits for the tasks running and drops those not started.
+class TaskThreads {
  public:
-  SerialWorker() : m_thread([this] { work(); }) {}
-  SerialWorker(const SerialWorker&) = delete;
-  SerialWorker& operator=(const SerialWorker&) = delete;
-  ~SerialWorker() {
+  TaskThreads(std::size_t threads, std::size_t max_waiting) : m_max_waiting(max_waiting) {
+    for (std::size_t i = 0; i < threads; ++i) m_threads.emplace_back([this] { work(); });
+  }
+  TaskThreads(const TaskThreads&) = delete;
+  TaskThreads& operator=(const TaskThreads&) = delete;
+  ~TaskThreads() {
     {
       const std::lock_guard lock(m_mutex);
       m_stopping = true;
       m_queue.clear();
     }
     m_changed.notify_all();
-    m_thread.join();
+    for (std::thread& thread : m_threads) thread.join();
   }
 
   void submit(std::function<void()> task) {
     {
       std::unique_lock lock(m_mutex);
-      m_changed.wait(lock, [&] { return m_queue.size() < kMaxQueued; });
+      m_changed.wait(lock, [&] { return m_queue.size() < m_max_waiting; });
       m_queue.push_back(std::move(task));
     }
     m_changed.notify_all();
   }
 
  private:
-  static constexpr std::size_t kMaxQueued = 8;
-
   void work() {
     for (;;) {
       std::function<void()> task;
@@ -91,11 +91,12 @@ class SerialWorker {
     }
   }
 
+  const std::size_t m_max_waiting;
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::deque<std::function<void()>> m_queue;
   bool m_stopping = false;
-  std::thread m_thread;  // last: started once the rest is built
+  std::vector<std::thread> m_threads;  // last: started once the rest is built
 };
 
 // Full chunks walked back to back, and the blob that ended them, hashed as one stream. A
@@ -103,10 +104,10 @@ class SerialWorker {
 // whole-object ids from bytes it has just decrypted, instead of reading every chunk twice. A
 // run that is not exactly a manifest's chunk list (a chunk stored earlier for another object,
 // a lone 1 MiB blob ahead of them) decides nothing, and that manifest is checked by reading.
-// The hashing runs on `worker`; a verdict comes as a future.
+// The hashing runs on `worker` (one thread, so in order); a verdict comes as a future.
 class ChunkRun {
  public:
-  ChunkRun(const KeySet& keys, SerialWorker& worker) : m_keys(keys), m_worker(worker) {}
+  ChunkRun(const KeySet& keys, TaskThreads& worker) : m_keys(keys), m_worker(worker) {}
 
   void add_blob(const ObjectId& id, std::shared_ptr<const PlainBytes> content) {
     const bool full = content->size() == kChunkSize;
@@ -141,7 +142,7 @@ class ChunkRun {
 
  private:
   const KeySet& m_keys;
-  SerialWorker& m_worker;
+  TaskThreads& m_worker;
   std::shared_ptr<crypto::KeyedHasher> m_hasher;
   std::vector<std::pair<ObjectId, std::uint32_t>> m_chunks;
   bool m_closed = false;
@@ -167,59 +168,6 @@ OpenedFrameAndId open_and_hash(const KeySet& keys, const ObjectId& vault_id,
   }
   return result;
 }
-
-// Threads that open frames, kept for the whole walk (a thread per frame cost more in fresh
-// memory, page by page, than it saved). Destroying it waits for the frames being opened and
-// drops those not started, whose futures then report a broken promise.
-class FrameOpeners {
- public:
-  explicit FrameOpeners(std::size_t threads) {
-    for (std::size_t i = 0; i < threads; ++i) m_threads.emplace_back([this] { work(); });
-  }
-  FrameOpeners(const FrameOpeners&) = delete;
-  FrameOpeners& operator=(const FrameOpeners&) = delete;
-  ~FrameOpeners() {
-    {
-      const std::lock_guard lock(m_mutex);
-      m_stopping = true;
-      m_queue.clear();
-    }
-    m_changed.notify_all();
-    for (std::thread& thread : m_threads) thread.join();
-  }
-
-  std::future<OpenedFrameAndId> submit(std::function<OpenedFrameAndId()> open) {
-    std::packaged_task<OpenedFrameAndId()> task(std::move(open));
-    auto future = task.get_future();
-    {
-      const std::lock_guard lock(m_mutex);
-      m_queue.push_back(std::move(task));
-    }
-    m_changed.notify_one();
-    return future;
-  }
-
- private:
-  void work() {
-    for (;;) {
-      std::packaged_task<OpenedFrameAndId()> task;
-      {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
-        if (m_stopping) return;
-        task = std::move(m_queue.front());
-        m_queue.pop_front();
-      }
-      task();  // an exception goes to the future
-    }
-  }
-
-  std::mutex m_mutex;
-  std::condition_variable m_changed;
-  std::deque<std::packaged_task<OpenedFrameAndId()>> m_queue;
-  bool m_stopping = false;
-  std::vector<std::thread> m_threads;
-};
 
 // Finds the next offset in [from, end) where a frame header with a valid checksum starts.
 std::uint64_t resync(Storage& storage, std::uint64_t from, std::uint64_t end) {
@@ -357,7 +305,10 @@ class Verifier {
     // (authenticating, decompressing, hashing) is most of the work and needs nothing from the
     // frames before it, so up to kFramesInFlight frames are opened on threads of their own while
     // the walk reads on; each is then checked here, in file order, as before.
-    SerialWorker run_hasher;  // before walk: its tasks hold nothing of the walk's
+    // The whole-object hashing of ChunkRun, off this thread so that reading the next frames does
+    // not wait for it; each waiting task holds a chunk's plaintext. Before walk: its tasks hold
+    // nothing of the walk's.
+    TaskThreads run_hasher(1, 8);
     Walk walk{.keys = header.keys,
               .vault_id = vault_id,
               .run = ChunkRun(header.keys, run_hasher),
@@ -366,7 +317,7 @@ class Verifier {
               .previous = std::nullopt,
               .expected_sequence = 1};
     std::deque<ReadFrame> in_flight;
-    FrameOpeners openers(kOpeningThreads);  // after in_flight: stopped before its frames go
+    TaskThreads openers(kOpeningThreads, kFramesInFlight);  // after in_flight: stopped first
     std::uint64_t pos = kDataStart;
     while (pos + kFrameHeaderSize <= end) {
       std::array<std::uint8_t, kFrameHeaderSize> hbytes{};
@@ -385,10 +336,13 @@ class Verifier {
         read.bytes =
             std::make_unique<std::vector<std::uint8_t>>(static_cast<std::size_t>(frame_end - pos));
         m_storage.read_at(pos, *read.bytes);
-        read.opened = openers.submit([&keys = header.keys, &vault_id, h = *h,
-                                      frame = std::span<const std::uint8_t>(*read.bytes)] {
-          return open_and_hash(keys, vault_id, h, frame);
-        });
+        auto opening = std::make_shared<std::packaged_task<OpenedFrameAndId()>>(
+            [&keys = header.keys, &vault_id, h = *h,
+             frame = std::span<const std::uint8_t>(*read.bytes)] {
+              return open_and_hash(keys, vault_id, h, frame);
+            });
+        read.opened = opening->get_future();  // broken if dropped unopened (an early end)
+        openers.submit([opening] { (*opening)(); });
         const bool footer_slot = h->type == FrameType::commit && frame_end + kFooterSize <= end;
         in_flight.push_back(std::move(read));
         pos = footer_slot ? frame_end + kFooterSize : frame_end;
