@@ -11,8 +11,7 @@
 //       of its uri, so that an export whose folder layout changed still matches), then
 //       's' + the share link, or '-' when the message shares nothing.
 //   Within one import run, the n-th record with a given key gets the occurrence ordinal n
-//   (0, 1, 2 ...; a run into an empty catalog numbers them in id order when it finishes, see
-//   number_repeated_keys), and the ordinal is part of what is compared. So two genuinely identical
+//   (0, 1, 2 ...), and the ordinal is part of what is compared. So two genuinely identical
 //   messages of one export (same sender, second and text) are both kept; importing the same
 //   export again adds nothing; a newer export that overlaps an older one adds only the records
 //   the older one did not have (and the occurrences beyond those it had).
@@ -626,46 +625,6 @@ class Catalog::Impl {
       for (int column = 1; column <= 5; ++column) {
         q->bind_text(column + 2, rows->column_text(column));
       }
-      q->run();
-    }
-  }
-
-  // Gives the occurrences of each key a run into an empty catalog stored their ordinals (it
-  // stored every key with ordinal 0). Such a run never looks a key up while it runs, so it
-  // keeps no count of them either: that count held an entry per message (a million messages:
-  // some 60 MB), where the rest of an import's memory is bounded. The ordinals follow the messages'
-  // ids, which is the order they were added in wherever the key holds the time (records with one
-  // key were sent in one millisecond, whose slots are taken in order; see MESSAGE IDS); records
-  // that share a platform's message id may be numbered in another order than they came, which still
-  // tells each apart from the others. Repeated keys are few: their ids are collected before any is
-  // changed, so the walk never meets a key it rewrote.
-  void number_repeated_keys() {
-    std::vector<std::pair<std::int64_t, std::array<std::uint8_t, kStoredKeySize>>> renumbered;
-    {
-      // Every key is still its digest then ordinal 0, so equal keys are equal digests.
-      auto repeated = m_db.query(
-          "SELECT id, dedup_key FROM messages WHERE dedup_key IN"
-          " (SELECT dedup_key FROM messages GROUP BY dedup_key HAVING count(*) > 1)"
-          " ORDER BY dedup_key, id");
-      Digest128 digest{};
-      std::uint32_t ordinal = 0;
-      bool first = true;
-      while (repeated->step()) {
-        const std::span<const std::uint8_t> key = repeated->column_blob(1);
-        if (key.size() != kStoredKeySize) damaged("a message's dedup key has the wrong size");
-        if (first || !std::equal(digest.begin(), digest.end(), key.begin())) {
-          std::copy_n(key.begin(), digest.size(), digest.begin());
-          ordinal = 0;
-          first = false;
-          continue;
-        }
-        renumbered.emplace_back(repeated->column_int(0), stored_key(digest, ++ordinal));
-      }
-    }
-    for (const auto& [id, key] : renumbered) {
-      auto q = m_db.query("UPDATE messages SET dedup_key = ?2 WHERE id = ?1");
-      q->bind_int(1, id);
-      q->bind_blob(2, key);
       q->run();
     }
   }
@@ -1467,8 +1426,7 @@ AddOutcome Catalog::Impl::add_message(std::int64_t source_id, const std::string&
   if (message.share) fields.share_link = message.share->link;
   const WipedString canonical{canonical_key(fields)};
   const Digest128 digest = murmur3_x64_128(bytes_of(canonical.value));
-  // A run into an empty catalog numbers repeated keys when it finishes (number_repeated_keys).
-  const std::uint32_t ordinal = m_run_started_empty ? 0 : m_occurrences[digest]++;
+  const std::uint32_t ordinal = m_occurrences[digest]++;
   const auto key = stored_key(digest, ordinal);
 
   AddOutcome outcome = AddOutcome::added;
@@ -1528,7 +1486,6 @@ void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) 
     if (impl.m_index_builder) impl.m_index_builder->close();
     if (impl.m_run_started_empty) {
       impl.m_db.exec("CREATE INDEX IF NOT EXISTS messages_by_dedup_key ON messages(dedup_key)");
-      impl.number_repeated_keys();
       impl.m_db.exec(kCreateConversationIndex);
     }
     impl.index_unindexed();

@@ -349,9 +349,9 @@ TEST_F(CatalogTest, OverlappingExportAddsOnlyWhatIsNew) {
             (std::vector<std::string>{"one", "two", "two", "three"}));
 }
 
-// A run into an empty catalog stores its keys unnumbered and numbers the repeated ones when it
-// finishes: each key's occurrences 0, 1, 2 ... in id order, as a later run counts them.
-TEST_F(CatalogTest, AFirstRunNumbersRepeatedKeysWhenItFinishes) {
+// A first run numbers each key's occurrences 0, 1, 2 ... in the order the records came, as a
+// later run counts them (DEDUP RULE).
+TEST_F(CatalogTest, AFirstRunNumbersRepeatedKeysInTheOrderGiven) {
   const Message two = text_message("Ana", 2'000, "two");
   const Message three = text_message("Ana", 3'000, "three");
   Message id_early = text_message("Bo", 1'000, "early");
@@ -368,8 +368,9 @@ TEST_F(CatalogTest, AFirstRunNumbersRepeatedKeysWhenItFinishes) {
   };
   EXPECT_EQ(ordinals_of("two"), (std::vector<std::int64_t>{0, 1, 2}));
   EXPECT_EQ(ordinals_of("three"), (std::vector<std::int64_t>{0, 1}));
-  EXPECT_EQ(ordinals_of("early"), std::vector<std::int64_t>{0});
-  EXPECT_EQ(ordinals_of("late"), std::vector<std::int64_t>{1});
+  // One platform id at two times: the later one came first.
+  EXPECT_EQ(ordinals_of("early"), std::vector<std::int64_t>{1});
+  EXPECT_EQ(ordinals_of("late"), std::vector<std::int64_t>{0});
   EXPECT_EQ(
       ids_where(catalog, "SELECT count(*) FROM messages GROUP BY dedup_key HAVING count(*) > 1"),
       std::vector<std::int64_t>{});
