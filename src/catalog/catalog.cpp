@@ -92,6 +92,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string.h>  // explicit_bzero
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -417,7 +418,6 @@ constexpr const char* kInsertMessage =
     " call_duration_s, raw, source_id, source_path, dedup_key)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
     " ?19)";
-constexpr const char* kInsertOrIgnore = "INSERT OR IGNORE";
 // The same with the raw record as a span of its file (RAW RECORDS): ?16 and ?18 unused.
 constexpr const char* kInsertMessageWithRawSpan =
     "INSERT INTO messages(id, conversation_id, sender, sender_id, timestamp_ms, local_time, kind,"
@@ -425,6 +425,12 @@ constexpr const char* kInsertMessageWithRawSpan =
     " call_duration_s, raw, source_id, source_path, dedup_key, raw_file, raw_offset, raw_length)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, '', ?17, '', ?19,"
     " ?20, ?21, ?22)";
+// The same with OR IGNORE (insert_message offers a row an id that may be taken): "INSERT" is
+// replaced, so both must begin with it.
+constexpr std::string_view kInsert = "INSERT";
+constexpr const char* kInsertOrIgnore = "INSERT OR IGNORE";
+static_assert(std::string_view(kInsertMessage).starts_with(kInsert) &&
+              std::string_view(kInsertMessageWithRawSpan).starts_with(kInsert));
 
 }  // namespace
 
@@ -908,9 +914,10 @@ class Catalog::Impl {
     // Inserts the row as `id` (with OR IGNORE: unless the id is taken) and says whether it did.
     // Its strings are the message's own (and to_string's static ones), which outlive q.
     const auto insert_row = [&](std::int64_t id, bool or_ignore) {
-      static const std::string ignoring_plain = kInsertOrIgnore + std::string(kInsertMessage + 6);
+      static const std::string ignoring_plain =
+          kInsertOrIgnore + std::string(kInsertMessage + kInsert.size());
       static const std::string ignoring_span =
-          kInsertOrIgnore + std::string(kInsertMessageWithRawSpan + 6);
+          kInsertOrIgnore + std::string(kInsertMessageWithRawSpan + kInsert.size());
       auto q = or_ignore ? m_db.query(raw_file ? ignoring_span : ignoring_plain)
                          : m_db.query(raw_file ? kInsertMessageWithRawSpan : kInsertMessage);
       if (raw_file) {
