@@ -130,72 +130,70 @@ TEST(Damage, FlipsInAVaultWithAChunkedObjectAreDetected) {
   EXPECT_GT(flips, 300u);
 }
 
-// A manifest whose id is not the id of its chunks' bytes cannot come from a flip (its frame is
-// authenticated), only from a writer with the key that got it wrong. Verify learns a whole
-// object's id in passing when the chunks come right before their manifest, and by reading them
-// again otherwise: both must report it. Two such manifests are forged with the vault's own keys:
-// one behind fresh copies of its chunks, one alone after a commit.
-TEST(Damage, AManifestWhoseIdIsNotItsBytesIsReported) {
-  const Sample sample = make_sample("pw", true);
-  std::vector<std::uint8_t> big;
-  for (const auto& [id, bytes] : sample.objects) {
-    if (bytes.size() > vault::kChunkSize) big = bytes;
-  }
-  ASSERT_FALSE(big.empty());
-  io::MemoryStorage storage(sample.image);
-  const vault::OpenState state = vault::open_state(storage, passphrase("pw"), false, {});
-  const ObjectId& vault_id = state.superblock.vault_id;
-  const auto& keys = state.keys;
-  std::vector<std::uint8_t> image = sample.image;
-  vault::CommitRecord record = state.last.record;
+// Frames forged with a vault's own keys after its last commit, then a commit of its index with
+// the entries given: what only a writer holding the key could get wrong.
+class Forger {
+ public:
+  explicit Forger(const Sample& sample)
+      : m_image(sample.image),
+        m_storage(sample.image),
+        m_state(vault::open_state(m_storage, passphrase("pw"), false, {})),
+        m_record(m_state.last.record) {}
 
-  const std::span<const std::uint8_t> parts[] = {std::span(big).first(vault::kChunkSize),
-                                                 std::span(big).subspan(vault::kChunkSize)};
-  vault::Manifest manifest;
-  manifest.total_size = big.size();
-  for (const auto part : parts) {
-    manifest.chunks.emplace_back(crypto::keyed_hash(keys.id(), part),
-                                 static_cast<std::uint32_t>(part.size()));
+  const vault::KeySet& keys() const { return m_state.keys; }
+  ObjectId id_of(std::span<const std::uint8_t> bytes) const {
+    return crypto::keyed_hash(keys().id(), bytes);
   }
-  auto append = [&](vault::ObjectKind kind, const ObjectId& id,
-                    std::span<const std::uint8_t> content, std::uint64_t size) {
-    const auto frame =
-        vault::seal_frame(keys, vault_id, vault::FrameType::object, kind, id, content, false);
+  // Appends a frame; `indexed` also points the index at it.
+  void append(vault::ObjectKind kind, const ObjectId& id, std::span<const std::uint8_t> content,
+              std::uint64_t size, bool indexed) {
+    const auto frame = vault::seal_frame(keys(), m_state.superblock.vault_id,
+                                         vault::FrameType::object, kind, id, content, false);
     vault::IndexEntry entry;
     entry.kind = kind;
-    entry.offset = image.size();
+    entry.offset = m_image.size();
     entry.frame_length = static_cast<std::uint32_t>(frame.size());
     entry.size = size;
     std::copy(frame.end() - vault::kTagSize, frame.end(), entry.tag.begin());
-    image.insert(image.end(), frame.begin(), frame.end());
-    return entry;
-  };
-  const auto manifest_bytes = vault::encode_manifest(manifest);
-  // Behind fresh copies of its chunks (the index keeps pointing at the first ones).
-  for (const auto part : parts) {
-    append(vault::ObjectKind::blob, crypto::keyed_hash(keys.id(), part), part, part.size());
+    m_image.insert(m_image.end(), frame.begin(), frame.end());
+    if (indexed) m_record.index[id] = entry;
   }
-  const ObjectId behind_chunks = crypto::keyed_hash(keys.id(), text_bytes("not these bytes 1"));
-  record.index[behind_chunks] =
-      append(vault::ObjectKind::manifest, behind_chunks, manifest_bytes, big.size());
-  // Alone.
-  const ObjectId alone = crypto::keyed_hash(keys.id(), text_bytes("not these bytes 2"));
-  record.index[alone] = append(vault::ObjectKind::manifest, alone, manifest_bytes, big.size());
+  // The image with a commit of the index as it stands.
+  std::vector<std::uint8_t> committed() {
+    vault::CommitRecord record = m_record;
+    record.sequence = m_state.last.sequence + 1;
+    record.previous_offset = m_state.last.offset;
+    record.previous_hash = m_state.last.hash;
+    const auto commit = vault::seal_frame(keys(), m_state.superblock.vault_id,
+                                          vault::FrameType::commit, vault::ObjectKind::none,
+                                          ObjectId{}, vault::encode_commit_record(record), true);
+    std::vector<std::uint8_t> image = m_image;
+    vault::Footer footer;
+    footer.commit_offset = image.size();
+    footer.commit_sequence = record.sequence;
+    footer.end_offset = image.size() + commit.size() + vault::kFooterSize;
+    image.insert(image.end(), commit.begin(), commit.end());
+    const auto sealed_footer = vault::seal_footer(footer, m_state.superblock.vault_id, keys());
+    image.insert(image.end(), sealed_footer.begin(), sealed_footer.end());
+    return image;
+  }
 
-  record.sequence = state.last.sequence + 1;
-  record.previous_offset = state.last.offset;
-  record.previous_hash = state.last.hash;
-  const auto commit =
-      vault::seal_frame(keys, vault_id, vault::FrameType::commit, vault::ObjectKind::none,
-                        ObjectId{}, vault::encode_commit_record(record), true);
-  vault::Footer footer;
-  footer.commit_offset = image.size();
-  footer.commit_sequence = record.sequence;
-  footer.end_offset = image.size() + commit.size() + vault::kFooterSize;
-  image.insert(image.end(), commit.begin(), commit.end());
-  const auto sealed_footer = vault::seal_footer(footer, vault_id, keys);
-  image.insert(image.end(), sealed_footer.begin(), sealed_footer.end());
+ private:
+  std::vector<std::uint8_t> m_image;
+  io::MemoryStorage m_storage;
+  vault::OpenState m_state;
+  vault::CommitRecord m_record;
+};
 
+std::vector<std::uint8_t> large_object_of(const Sample& sample) {
+  for (const auto& [id, bytes] : sample.objects) {
+    if (bytes.size() > vault::kChunkSize) return bytes;
+  }
+  return {};
+}
+
+// The findings of a verify that say some content does not match its id.
+std::vector<std::string> id_mismatches(const std::vector<std::uint8_t>& image) {
   const Credential cred = passphrase("pw");
   const auto report = verify_vault(image_storage(image), &cred);
   std::vector<std::string> mismatches;
@@ -204,16 +202,92 @@ TEST(Damage, AManifestWhoseIdIsNotItsBytesIsReported) {
       mismatches.push_back(damage.what);
     }
   }
-  ASSERT_EQ(mismatches.size(), 2u) << report.damage.size() << " findings";
-  const auto names = [&](const ObjectId& id) {
-    const std::string hex = to_hex(std::span(id).first(8));
-    return std::count_if(mismatches.begin(), mismatches.end(),
-                         [&](const std::string& m) { return m.find(hex) != std::string::npos; });
-  };
-  EXPECT_EQ(names(behind_chunks), 1);
-  EXPECT_EQ(names(alone), 1);
+  return mismatches;
+}
+
+std::size_t naming(const std::vector<std::string>& findings, const ObjectId& id) {
+  const std::string hex = to_hex(std::span(id).first(8));
+  return static_cast<std::size_t>(
+      std::count_if(findings.begin(), findings.end(),
+                    [&](const std::string& f) { return f.find(hex) != std::string::npos; }));
+}
+
+// A manifest whose id is not the id of its chunks' bytes cannot come from a flip (its frame is
+// authenticated), only from a writer with the key that got it wrong. Verify learns a whole
+// object's id in passing when the chunks come right before their manifest, and by reading them
+// again otherwise: both must report it. Two such manifests are forged with the vault's own keys:
+// one behind fresh copies of its chunks, one alone after a commit.
+TEST(Damage, AManifestWhoseIdIsNotItsBytesIsReported) {
+  const Sample sample = make_sample("pw", true);
+  const std::vector<std::uint8_t> big = large_object_of(sample);
+  ASSERT_FALSE(big.empty());
+  Forger forger(sample);
+  const std::span<const std::uint8_t> parts[] = {std::span(big).first(vault::kChunkSize),
+                                                 std::span(big).subspan(vault::kChunkSize)};
+  vault::Manifest manifest;
+  manifest.total_size = big.size();
+  for (const auto part : parts) {
+    manifest.chunks.emplace_back(forger.id_of(part), static_cast<std::uint32_t>(part.size()));
+  }
+  const auto manifest_bytes = vault::encode_manifest(manifest);
+  // Behind fresh copies of its chunks (the index keeps pointing at the first ones).
+  for (const auto part : parts) {
+    forger.append(vault::ObjectKind::blob, forger.id_of(part), part, part.size(), false);
+  }
+  const ObjectId behind_chunks = forger.id_of(text_bytes("not these bytes 1"));
+  forger.append(vault::ObjectKind::manifest, behind_chunks, manifest_bytes, big.size(), true);
+  // Alone.
+  const ObjectId alone = forger.id_of(text_bytes("not these bytes 2"));
+  forger.append(vault::ObjectKind::manifest, alone, manifest_bytes, big.size(), true);
+
+  const auto image = forger.committed();
+  const auto mismatches = id_mismatches(image);
+  ASSERT_EQ(mismatches.size(), 2u);
+  EXPECT_EQ(naming(mismatches, behind_chunks), 1u);
+  EXPECT_EQ(naming(mismatches, alone), 1u);
   // Everything else still checks out: the true object and its chunks are intact.
-  EXPECT_EQ(report.objects_checked, sample.objects.size() + 2);  // and the two chunks
+  const Credential cred = passphrase("pw");
+  EXPECT_EQ(verify_vault(image_storage(image), &cred).objects_checked,
+            sample.objects.size() + 2);  // and the two chunks
+}
+
+// A full chunk is hashed on its own only when no object vouches for it (the walk hashes a run of
+// chunks once, as their object): one whose bytes are not its id is named wherever it stands.
+// Forged with the vault's keys: one alone, and one at the head of an object's run whose id is the
+// id of the bytes the chunk should have held.
+TEST(Damage, AFullChunkWhoseIdIsNotItsBytesIsNamed) {
+  const Sample sample = make_sample("pw", true);
+  const std::vector<std::uint8_t> big = large_object_of(sample);
+  ASSERT_FALSE(big.empty());
+  Forger forger(sample);
+  const auto wrong_bytes = pseudo_random_bytes(vault::kChunkSize, 23);
+
+  const ObjectId lone_chunk = forger.id_of(text_bytes("not these bytes 3"));
+  forger.append(vault::ObjectKind::blob, lone_chunk, wrong_bytes, wrong_bytes.size(), false);
+
+  const auto tail = std::span(big).subspan(vault::kChunkSize);
+  const ObjectId head_chunk = forger.id_of(text_bytes("not these bytes 4"));
+  vault::Manifest manifest;
+  manifest.total_size = big.size();
+  manifest.chunks.emplace_back(head_chunk, static_cast<std::uint32_t>(vault::kChunkSize));
+  manifest.chunks.emplace_back(forger.id_of(tail), static_cast<std::uint32_t>(tail.size()));
+  forger.append(vault::ObjectKind::blob, head_chunk, wrong_bytes, wrong_bytes.size(), true);
+  forger.append(vault::ObjectKind::blob, forger.id_of(tail), tail, tail.size(), false);
+  const ObjectId object = forger.id_of(text_bytes("the object of the forged run"));
+  forger.append(vault::ObjectKind::manifest, object, vault::encode_manifest(manifest), big.size(),
+                true);
+
+  const auto image = forger.committed();
+  const auto mismatches = id_mismatches(image);
+  EXPECT_EQ(naming(mismatches, lone_chunk), 1u);
+  EXPECT_EQ(naming(mismatches, head_chunk), 1u);
+  // The object is reported too: its first chunk is damaged.
+  const Credential cred = passphrase("pw");
+  const auto report = verify_vault(image_storage(image), &cred);
+  EXPECT_TRUE(std::any_of(report.damage.begin(), report.damage.end(), [&](const auto& d) {
+    return d.what.find(to_hex(std::span(object).first(8))) != std::string::npos;
+  }));
+  EXPECT_EQ(report.objects_checked, sample.objects.size() + 2);  // the true object's chunks
 }
 
 TEST(Damage, EveryTruncationIsDetected) {
