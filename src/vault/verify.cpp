@@ -170,11 +170,12 @@ struct OpenedFrameAndId {
   std::optional<ObjectId> blob_id;
 };
 
-// Opens `frame`, whose header is `header`.
+// Opens `frame`, whose header is `header`, in place (its plaintext wiped after).
 OpenedFrameAndId open_and_hash(const KeySet& keys, const ObjectId& vault_id,
-                               const FrameHeader& header, std::span<const std::uint8_t> frame) {
+                               const FrameHeader& header, std::span<std::uint8_t> frame) {
   OpenedFrameAndId result;
-  result.opened = open_frame(keys, vault_id, frame, max_content_for(header.type, header.kind));
+  result.opened =
+      open_frame_in_place(keys, vault_id, frame, max_content_for(header.type, header.kind));
   if (result.opened.frame && header.type == FrameType::object && header.kind == ObjectKind::blob &&
       result.opened.frame->content.size() != kChunkSize) {
     result.blob_id = crypto::keyed_hash(keys.id(), result.opened.frame->content.span());
@@ -330,6 +331,7 @@ class Verifier {
               .unhashed_chunks = {},
               .previous = std::nullopt,
               .expected_sequence = 1};
+    SpareBuffers spare;
     std::deque<ReadFrame> in_flight;
     TaskThreads openers(kOpeningThreads, kFramesInFlight);  // after in_flight: stopped first
     std::uint64_t pos = kDataStart;
@@ -347,12 +349,13 @@ class Verifier {
         ++m_report.frames;
         read.header = *h;
         read.frame_end = frame_end;
-        read.bytes =
-            std::make_unique<std::vector<std::uint8_t>>(static_cast<std::size_t>(frame_end - pos));
+        read.bytes = spare.take(static_cast<std::size_t>(frame_end - pos));
         m_storage.read_at(pos, *read.bytes);
+        // What the walk needs of the frame's bytes, taken before they are opened in place.
+        std::copy(read.bytes->end() - kTagSize, read.bytes->end(), read.tag.begin());
+        if (h->type == FrameType::commit) read.commit_hash = frame_hash(*read.bytes);
         auto opening = std::make_shared<std::packaged_task<OpenedFrameAndId()>>(
-            [&keys = header.keys, &vault_id, h = *h,
-             frame = std::span<const std::uint8_t>(*read.bytes)] {
+            [&keys = header.keys, &vault_id, h = *h, frame = std::span(*read.bytes)] {
               return open_and_hash(keys, vault_id, h, frame);
             });
         read.opened = opening->get_future();  // broken if dropped unopened (an early end)
@@ -363,6 +366,7 @@ class Verifier {
       }
       if (in_flight.size() >= kFramesInFlight) {
         check_frame(in_flight.front(), walk, state ? &*state : nullptr, end);
+        spare.give_back(std::move(in_flight.front().bytes));
         in_flight.pop_front();
       }
     }
@@ -407,8 +411,34 @@ class Verifier {
     std::uint64_t pos = 0;
     std::optional<FrameHeader> header;
     std::uint64_t frame_end = 0;
-    std::unique_ptr<std::vector<std::uint8_t>> bytes;  // stays put while a thread reads it
+    std::unique_ptr<std::vector<std::uint8_t>> bytes;  // stays put while a thread opens it
+    std::array<std::uint8_t, kTagSize> tag{};
+    std::array<std::uint8_t, 32> commit_hash{};  // of the frame's bytes, for a commit
     std::future<OpenedFrameAndId> opened;
+  };
+
+  // Buffers of frames checked, for the frames read next: a fresh megabyte for every frame cost
+  // its pages' faults and zeroing. Only ciphertext is left in them (a frame is opened in place
+  // and its plaintext wiped there).
+  class SpareBuffers {
+   public:
+    std::unique_ptr<std::vector<std::uint8_t>> take(std::size_t size) {
+      std::unique_ptr<std::vector<std::uint8_t>> buffer;
+      if (m_buffers.empty()) {
+        buffer = std::make_unique<std::vector<std::uint8_t>>();
+      } else {
+        buffer = std::move(m_buffers.back());
+        m_buffers.pop_back();
+      }
+      buffer->resize(size);
+      return buffer;
+    }
+    void give_back(std::unique_ptr<std::vector<std::uint8_t>> buffer) {
+      if (buffer) m_buffers.push_back(std::move(buffer));
+    }
+
+   private:
+    std::vector<std::unique_ptr<std::vector<std::uint8_t>>> m_buffers;
   };
 
   // Checks one frame, in file order: its authentication, its id, the commit chain and footers.
@@ -420,13 +450,12 @@ class Verifier {
     }
     const FrameHeader* h = &*read.header;
     const std::uint64_t frame_end = read.frame_end;
-    const std::vector<std::uint8_t>& frame = *read.bytes;
     OpenedFrameAndId result = read.opened.get();
     OpenResult& opened = result.opened;
     WalkedFrame walked;
     walked.header = *h;
-    walked.length = static_cast<std::uint32_t>(frame.size());
-    std::copy(frame.end() - kTagSize, frame.end(), walked.tag.begin());
+    walked.length = static_cast<std::uint32_t>(read.bytes->size());
+    walked.tag = read.tag;
     if (!opened.frame) {
       damage(pos, describe_frame(pos, *h) + (opened.failure == OpenFailure::authentication
                                                  ? ": authentication failed"
@@ -477,7 +506,7 @@ class Verifier {
       }
       ++m_report.commits;
     }
-    walk.previous = std::make_pair(pos, frame_hash(frame));
+    walk.previous = std::make_pair(pos, read.commit_hash);
     if (frame_end + kFooterSize <= end) {
       std::array<std::uint8_t, kFooterSize> footer{};
       m_storage.read_at(frame_end, footer);
