@@ -1231,6 +1231,38 @@ TEST(CatalogLoad, AVersionOneCatalogGainsRawSpansWhenWritten) {
   EXPECT_NO_THROW(catalog.check_integrity());
 }
 
+// --- snippets ----------------------------------------------------------------------------------
+
+// Each hit is marked where FTS5 found the word: the text (accents folded, as the index folds
+// them), else the shared post, else an attachment's name; a hit on the sender alone shows its
+// text unmarked. All the hits' snippets come from one pass over the word's postings, which a
+// hit left out by the filter (Bob's) sits in the middle of.
+TEST_F(CatalogTest, SnippetsMarkTheFieldTheWordWasFoundIn) {
+  Message shared = text_message("Ana", 2'000, "look at this");
+  shared.share = Share{"https://example.com/p/1", "a cafe in Lisbon", "lisbon_eats"};
+  Message attached = photo_message("Ana", 3'000, "media/cafe-menu.jpg");
+  import_run(catalog, {text_message("Ana", 1'000, "we met at the café yesterday"), shared,
+                       text_message("Bob", 2'500, "the cafe was closed"), attached,
+                       text_message("Cafe Owner", 4'000, "hello there"),
+                       text_message("Ana", 5'000, "nothing to see")});
+  SearchRequest request;
+  request.rank_match = "\"cafe\"";
+  request.where =
+      "m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1) AND m.sender <> 'Bob'";
+  request.params = {{false, 0, "\"cafe\""}};
+  const auto hits = catalog.search(request);
+  ASSERT_EQ(hits.size(), 4u);
+  const auto marked = [](const std::string& word) {
+    return std::string(1, kMatchStart) + word + kMatchEnd;
+  };
+  EXPECT_EQ(hits[0].message.text, "hello there");
+  EXPECT_EQ(hits[0].snippet, "hello there");
+  EXPECT_NE(hits[1].snippet.find(marked("cafe")), std::string::npos) << hits[1].snippet;  // name
+  EXPECT_NE(hits[2].snippet.find(marked("cafe")), std::string::npos) << hits[2].snippet;
+  EXPECT_NE(hits[2].snippet.find("Lisbon"), std::string::npos) << hits[2].snippet;  // caption
+  EXPECT_NE(hits[3].snippet.find(marked("café")), std::string::npos) << hits[3].snippet;
+}
+
 // --- search --regex ---------------------------------------------------------------------------
 
 std::vector<std::string> hit_texts(const std::vector<SearchHit>& hits) {
