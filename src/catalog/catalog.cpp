@@ -21,7 +21,10 @@
 //   canonical key is rebuilt from its columns and compared byte for byte, and only an exact
 //   match is a duplicate. A digest collision therefore never merges two messages; it only
 //   costs a comparison. That is also why dedup_key is indexed but not UNIQUE: two different
-//   messages with colliding digests must both be storable.
+//   messages with colliding digests must both be storable. The index (messages_by_dedup_key)
+//   lives only within a run that looks a key up: built at its first lookup, dropped when the
+//   run finishes. Stored, its random keys were a sixth of the sealed catalog that nothing but
+//   the next import reads, and every import re-sealed most of its pages.
 //   A duplicate changes nothing, except that information the new record adds is not lost:
 //   an attachment the stored message has without its file (no content id) gets the content id
 //   and size of the new record's attachment at the same position with the same file name, and
@@ -189,7 +192,6 @@ CREATE TABLE messages (
   raw_length INTEGER
 );
 CREATE INDEX messages_by_conversation ON messages(conversation_id);
-CREATE INDEX messages_by_dedup_key ON messages(dedup_key);
 
 CREATE TABLE attachments (
   message_id INTEGER NOT NULL REFERENCES messages(id),
@@ -471,6 +473,8 @@ class Catalog::Impl {
   bool m_run_started_empty = false;
   // Whether index_unindexed ran in this run already.
   bool m_run_indexed = false;
+  // Whether this run built the dedup key index (at its first lookup; see DEDUP RULE).
+  bool m_run_has_key_index = false;
   // Where a run into an empty scratch catalog builds its search indexes (SEARCH INDEX); an
   // in-memory catalog builds them in memory, a scratch one without this file the usual way.
   std::shared_ptr<ScratchFile> m_index_file;
@@ -567,6 +571,7 @@ class Catalog::Impl {
     m_occurrences.clear();
     m_run_started_empty = false;
     m_run_indexed = false;
+    m_run_has_key_index = false;
     m_index_builder.reset();
     if (!m_db.in_transaction()) SearchIndexBuilder::detach_from(m_db);
     for (auto& [id, title] : m_titles) explicit_bzero(title.data(), title.size());
@@ -808,6 +813,10 @@ class Catalog::Impl {
   // The stored message whose key is `key` and whose canonical key equals `canonical`.
   std::optional<std::int64_t> find_duplicate(std::span<const std::uint8_t> key,
                                              std::string_view canonical) {
+    if (!m_run_has_key_index) {
+      m_db.exec("CREATE INDEX IF NOT EXISTS messages_by_dedup_key ON messages(dedup_key)");
+      m_run_has_key_index = true;
+    }
     struct Candidate {
       std::int64_t id;
       std::string platform, thread_id, platform_message_id, sender, kind, text;
@@ -1358,11 +1367,11 @@ std::int64_t Catalog::begin_source(const SourceRecord& source) {
   impl.m_active_source = impl.m_db.last_insert_rowid();
   impl.m_run_started_empty =
       impl.m_db.query_text("SELECT NOT EXISTS (SELECT 1 FROM messages)") == "1";
-  // A run into an empty catalog never looks a dedup key up (m_run_started_empty), and keys are
-  // digests, so each row inserted went to a random leaf of their index: it is built once, in
-  // order, when the run finishes (in the run's transaction, so an abort keeps the index). So is
-  // the conversation index, which such a run reads only at a rename (reindex_conversation):
-  // sorting it once costs less than an entry inserted with every message.
+  // A run into an empty catalog never looks a dedup key up (m_run_started_empty), so it never
+  // builds their index; a catalog written before that index lived only in runs may hold it. The
+  // conversation index, which such a run reads only at a rename (reindex_conversation), is built
+  // once, in order, when the run finishes (in the run's transaction, so an abort keeps the
+  // index): sorting it once costs less than an entry inserted with every message.
   if (impl.m_run_started_empty) {
     impl.m_db.exec(
         "DROP INDEX IF EXISTS messages_by_dedup_key; DROP INDEX IF EXISTS "
@@ -1488,13 +1497,11 @@ void Catalog::finish_source(std::int64_t source_id, const SourceRecord& totals) 
     q->bind_int(4, to_int64(totals.messages_added));
     q->bind_int(5, to_int64(totals.messages_duplicate));
     q->run();
-    // The index builder works through its last rows and commits while the dedup key index is
-    // built here, rather than after it.
+    // The index builder works through its last rows and commits while the conversation index
+    // is built here, rather than after it.
     if (impl.m_index_builder) impl.m_index_builder->close();
-    if (impl.m_run_started_empty) {
-      impl.m_db.exec("CREATE INDEX IF NOT EXISTS messages_by_dedup_key ON messages(dedup_key)");
-      impl.m_db.exec(kCreateConversationIndex);
-    }
+    if (impl.m_run_started_empty) impl.m_db.exec(kCreateConversationIndex);
+    impl.m_db.exec("DROP INDEX IF EXISTS messages_by_dedup_key");  // see DEDUP RULE
     impl.index_unindexed();
     impl.add_to_stats();
   });
