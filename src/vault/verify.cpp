@@ -527,17 +527,23 @@ class Verifier {
   // Hashes the full chunk at `pos` on its own, once the walk has passed it.
   void check_chunk_alone(std::uint64_t pos, WalkedFrame& walked, const KeySet& keys,
                          const ObjectId& vault_id) {
-    std::vector<std::uint8_t> frame(walked.length);
-    m_storage.read_at(pos, frame);
-    const auto opened =
-        open_frame(keys, vault_id, frame, max_content_for(FrameType::object, ObjectKind::blob));
-    const bool intact =
-        opened.frame && opened.frame->header.object_id == walked.header.object_id &&
-        crypto::keyed_hash(keys.id(), opened.frame->content.span()) == walked.header.object_id;
-    if (!intact) {
+    const auto content = read_object_content(pos, walked.length, ObjectKind::blob, keys, vault_id);
+    if (!content || crypto::keyed_hash(keys.id(), content->span()) != walked.header.object_id) {
       damage(pos, describe_frame(pos, walked.header) + ": content does not match its id");
       walked.authentic = false;
     }
+  }
+
+  // The content of the object frame at `offset`, read again and opened; nullopt when it does not
+  // open.
+  std::optional<PlainBytes> read_object_content(std::uint64_t offset, std::uint32_t length,
+                                                ObjectKind kind, const KeySet& keys,
+                                                const ObjectId& vault_id) {
+    std::vector<std::uint8_t> frame(length);
+    m_storage.read_at(offset, frame);
+    auto opened = open_frame(keys, vault_id, frame, max_content_for(FrameType::object, kind));
+    if (!opened.frame) return std::nullopt;
+    return std::move(opened.frame->content);
   }
 
   std::string describe_frame(std::uint64_t pos, const FrameHeader& h) {
@@ -579,12 +585,8 @@ class Verifier {
                       const std::map<std::uint64_t, WalkedFrame>& frames, const KeySet& keys,
                       const ObjectId& vault_id, const ObjectId& id, const IndexEntry& entry,
                       const WalkedFrame& walked_manifest) {
-    auto read_content = [&](const IndexEntry& e) -> std::optional<PlainBytes> {
-      std::vector<std::uint8_t> frame(e.frame_length);
-      m_storage.read_at(e.offset, frame);
-      auto opened = open_frame(keys, vault_id, frame, max_content_for(FrameType::object, e.kind));
-      if (!opened.frame) return std::nullopt;
-      return std::move(opened.frame->content);
+    const auto read_content = [&](const IndexEntry& e) {
+      return read_object_content(e.offset, e.frame_length, e.kind, keys, vault_id);
     };
     const std::string name = "object " + short_id(id) + root_note(record, id);
     auto content = read_content(entry);

@@ -192,10 +192,13 @@ std::vector<std::uint8_t> large_object_of(const Sample& sample) {
   return {};
 }
 
-// The findings of a verify that say some content does not match its id.
-std::vector<std::string> id_mismatches(const std::vector<std::uint8_t>& image) {
+VerifyReport verified(const std::vector<std::uint8_t>& image) {
   const Credential cred = passphrase("pw");
-  const auto report = verify_vault(image_storage(image), &cred);
+  return verify_vault(image_storage(image), &cred);
+}
+
+// The findings of a report that say some content does not match its id.
+std::vector<std::string> id_mismatches(const VerifyReport& report) {
   std::vector<std::string> mismatches;
   for (const auto& damage : report.damage) {
     if (damage.what.find("does not match its id") != std::string::npos) {
@@ -240,15 +243,13 @@ TEST(Damage, AManifestWhoseIdIsNotItsBytesIsReported) {
   const ObjectId alone = forger.id_of(text_bytes("not these bytes 2"));
   forger.append(vault::ObjectKind::manifest, alone, manifest_bytes, big.size(), true);
 
-  const auto image = forger.committed();
-  const auto mismatches = id_mismatches(image);
+  const VerifyReport report = verified(forger.committed());
+  const auto mismatches = id_mismatches(report);
   ASSERT_EQ(mismatches.size(), 2u);
   EXPECT_EQ(naming(mismatches, behind_chunks), 1u);
   EXPECT_EQ(naming(mismatches, alone), 1u);
   // Everything else still checks out: the true object and its chunks are intact.
-  const Credential cred = passphrase("pw");
-  EXPECT_EQ(verify_vault(image_storage(image), &cred).objects_checked,
-            sample.objects.size() + 2);  // and the two chunks
+  EXPECT_EQ(report.objects_checked, sample.objects.size() + 2);  // and the two chunks
 }
 
 // A full chunk is hashed on its own only when no object vouches for it (the walk hashes a run of
@@ -277,13 +278,11 @@ TEST(Damage, AFullChunkWhoseIdIsNotItsBytesIsNamed) {
   forger.append(vault::ObjectKind::manifest, object, vault::encode_manifest(manifest), big.size(),
                 true);
 
-  const auto image = forger.committed();
-  const auto mismatches = id_mismatches(image);
+  const VerifyReport report = verified(forger.committed());
+  const auto mismatches = id_mismatches(report);
   EXPECT_EQ(naming(mismatches, lone_chunk), 1u);
   EXPECT_EQ(naming(mismatches, head_chunk), 1u);
   // The object is reported too: its first chunk is damaged.
-  const Credential cred = passphrase("pw");
-  const auto report = verify_vault(image_storage(image), &cred);
   EXPECT_TRUE(std::any_of(report.damage.begin(), report.damage.end(), [&](const auto& d) {
     return d.what.find(to_hex(std::span(object).first(8))) != std::string::npos;
   }));
