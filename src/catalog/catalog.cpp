@@ -1,4 +1,4 @@
-// The catalog (see catalog.hpp): schema version 1 and the rules that decide what is stored.
+// The catalog (see catalog.hpp): schema version 3 and the rules that decide what is stored.
 //
 // DEDUP RULE (importers copy it into their FORMAT.md)
 //   Two records are the same message when their canonical keys are equal. The canonical key is
@@ -15,25 +15,28 @@
 //   messages of one export (same sender, second and text) are both kept; importing the same
 //   export again adds nothing; a newer export that overlaps an older one adds only the records
 //   the older one did not have (and the occurrences beyond those it had).
-//   Stored: messages.dedup_key = MurmurHash3_x64_128(canonical key) (16 bytes) followed by the
-//   ordinal (4 bytes, big-endian). The canonical key itself is not stored, since it repeats the
-//   whole text (and would again in the key's index): on a digest hit, the stored message's
+//   Stored: messages.dedup_key = the first 4 bytes of MurmurHash3_x64_128(canonical key)
+//   followed by the ordinal, big-endian without its leading zero bytes (so 4 bytes for a first
+//   occurrence, 5 for the second ...). The canonical key itself is not stored, since it repeats
+//   the whole text (and would again in the key's index): on a key hit, the stored message's
 //   canonical key is rebuilt from its columns and compared byte for byte, and only an exact
 //   match is a duplicate. A digest collision therefore never merges two messages; it only
-//   costs a comparison. That is also why dedup_key is indexed but not UNIQUE: two different
-//   messages with colliding digests must both be storable. The index (messages_by_dedup_key)
-//   lives only within a run that looks a key up: built at its first lookup, dropped when the
-//   run finishes. Stored, its random keys were a sixth of the sealed catalog that nothing but
-//   the next import reads, and every import re-sealed most of its pages.
-//   A duplicate changes nothing, except that information the new record adds is not lost:
-//   an attachment the stored message has without its file (no content id) gets the content id
-//   and size of the new record's attachment at the same position with the same file name, and
-//   reactions the stored message lacks (by actor and reaction) are added.
-//   An attachment whose file is known only later (ResolvedAttachment::pending) is added without
-//   it, and one that would fill a stored message's gap from such a file does so when
-//   link_pending resolves it, in the order they came: the rows end as they would have. (A row
-//   is never the duplicate of a message of the run that added it, which would be its next
-//   occurrence: so no fill can come before the link of the row's own file.)
+//   costs a comparison, and with 4 bytes one lookup in a million messages meets another
+//   message's key once in some 4,000 lookups. (Schema version 2 stored the whole digest and a
+//   4-byte ordinal, 20 random bytes a message and a tenth of the sealed catalog; loading
+//   such a catalog to write it shortens its keys.) That is also why dedup_key is indexed but
+//   not UNIQUE: two different messages with colliding digests must both be storable. The index
+//   (messages_by_dedup_key) lives only within a run that looks a key up: built at its first lookup,
+//   dropped when the run finishes. Stored, its random keys were a sixth of the sealed catalog that
+//   nothing but the next import reads, and every import re-sealed most of its pages. A duplicate
+//   changes nothing, except that information the new record adds is not lost: an attachment the
+//   stored message has without its file (no content id) gets the content id and size of the new
+//   record's attachment at the same position with the same file name, and reactions the stored
+//   message lacks (by actor and reaction) are added. An attachment whose file is known only later
+//   (ResolvedAttachment::pending) is added without it, and one that would fill a stored message's
+//   gap from such a file does so when link_pending resolves it, in the order they came: the rows
+//   end as they would have. (A row is never the duplicate of a message of the run that added it,
+//   which would be its next occurrence: so no fill can come before the link of the row's own file.)
 //
 // MESSAGE IDS are in time order, so "newest first" is "highest id first":
 //   id = shifted_ms * 4096 + n, where shifted_ms = timestamp_ms + 2^41 (about 69.7 years, so
@@ -103,7 +106,7 @@ namespace dmvault::catalog {
 
 namespace {
 
-constexpr std::int64_t kSchemaVersion = 2;
+constexpr std::int64_t kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta (
@@ -302,6 +305,20 @@ ALTER TABLE messages ADD COLUMN raw_file INTEGER REFERENCES files(id);
 ALTER TABLE messages ADD COLUMN raw_offset INTEGER;
 ALTER TABLE messages ADD COLUMN raw_length INTEGER;
 UPDATE meta SET value = '2' WHERE key = 'schema_version';
+)sql";
+
+// Version 2 to 3: each dedup key cut to the digest's first 4 bytes and the ordinal without its
+// leading zero bytes (DEDUP RULE), as stored_key writes it. (|| makes text of blobs: the key
+// is cast back, since a lookup binds a blob, and a blob never equals a text.)
+constexpr const char* kShortenDedupKeys = R"sql(
+UPDATE messages SET dedup_key = CAST(substr(dedup_key, 1, 4) || CASE
+  WHEN substr(dedup_key, 17, 1) <> x'00' THEN substr(dedup_key, 17, 4)
+  WHEN substr(dedup_key, 18, 1) <> x'00' THEN substr(dedup_key, 18, 3)
+  WHEN substr(dedup_key, 19, 1) <> x'00' THEN substr(dedup_key, 19, 2)
+  WHEN substr(dedup_key, 20, 1) <> x'00' THEN substr(dedup_key, 20, 1)
+  ELSE x'' END AS BLOB)
+WHERE length(dedup_key) = 20;
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
 )sql";
 
 // --- Message ids -----------------------------------------------------------------------------
@@ -1293,6 +1310,11 @@ Catalog Catalog::load_on(sql::Database db) {
     db.exec(kAddRawSpans);
     db.exec("COMMIT");
   }
+  if (db.query_text("SELECT value FROM meta WHERE key = 'schema_version'") == "2") {
+    db.exec("BEGIN");
+    db.exec(kShortenDedupKeys);
+    db.exec("COMMIT");
+  }
   if (!has_table(db, "conversation_stats")) {
     db.exec("BEGIN");
     db.exec(kStatsSchema);
@@ -1446,12 +1468,13 @@ AddOutcome Catalog::Impl::add_message(std::int64_t source_id, const std::string&
   const auto key = stored_key(digest, ordinal);
 
   AddOutcome outcome = AddOutcome::added;
-  const auto existing = m_run_started_empty ? std::nullopt : find_duplicate(key, canonical.value);
+  const auto existing =
+      m_run_started_empty ? std::nullopt : find_duplicate(key.span(), canonical.value);
   if (existing) {
     merge_into_duplicate(*existing, message, resolved);
     outcome = AddOutcome::duplicate;
   } else {
-    insert_message(conversation_id, source_id, message, resolved, key);
+    insert_message(conversation_id, source_id, message, resolved, key.span());
   }
   return outcome;
 }

@@ -138,13 +138,16 @@ std::string canonical_key(const DedupFields& fields) {
   return out;
 }
 
-std::array<std::uint8_t, kStoredKeySize> stored_key(const Digest128& digest,
-                                                    std::uint32_t ordinal) {
-  std::array<std::uint8_t, kStoredKeySize> key{};
-  std::memcpy(key.data(), digest.data(), digest.size());
-  for (int i = 0; i < 4; ++i) {
-    key[digest.size() + static_cast<std::size_t>(i)] =
-        static_cast<std::uint8_t>(ordinal >> (8 * (3 - i)));
+StoredKey stored_key(const Digest128& digest, std::uint32_t ordinal) {
+  StoredKey key;
+  std::memcpy(key.bytes.data(), digest.data(), kStoredDigestSize);
+  key.size = kStoredDigestSize;
+  bool leading = true;
+  for (int i = 3; i >= 0; --i) {
+    const auto byte = static_cast<std::uint8_t>(ordinal >> (8 * i));
+    if (leading && byte == 0) continue;
+    leading = false;
+    key.bytes[key.size++] = byte;
   }
   return key;
 }

@@ -367,10 +367,11 @@ TEST_F(CatalogTest, AFirstRunNumbersRepeatedKeysInTheOrderGiven) {
   Message id_late = text_message("Bo", 4'000, "late");
   id_late.platform_message_id = "mid.7";  // the same platform id, another time
   EXPECT_EQ(import_run(catalog, {two, three, id_late, two, three, id_early, two}).added, 7u);
-  // The ordinal is the key's last 4 bytes, big-endian (hex, read as a decimal: 0, 1, 2).
+  // The ordinal follows the key's 4 digest bytes, big-endian without leading zero bytes (hex,
+  // read as a decimal: none for 0, then 01, 02).
   const auto ordinals_of = [&](const std::string& text) {
     const std::string sql =
-        "SELECT CAST(substr(hex(dedup_key), 33) AS INTEGER) FROM messages WHERE text = '" + text +
+        "SELECT CAST(substr(hex(dedup_key), 9) AS INTEGER) FROM messages WHERE text = '" + text +
         "' ORDER BY id";
     return ids_where(catalog, sql.c_str());
   };
@@ -1098,7 +1099,7 @@ TEST(CatalogLoad, NewerSchemaIsRefused) {
   PlainBytes image = Catalog::create().serialize();
   {
     sql::Database db = sql::Database::open(image.span());
-    db.exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+    db.exec("UPDATE meta SET value = '4' WHERE key = 'schema_version'");
     image = db.serialize();
   }
   try {
@@ -1223,7 +1224,7 @@ TEST(CatalogLoad, AVersionOneCatalogGainsRawSpansWhenWritten) {
   EXPECT_FALSE(before[0].span.has_value());
 
   Catalog catalog = Catalog::load(image.span());
-  EXPECT_EQ(version(catalog), "2");
+  EXPECT_EQ(version(catalog), "3");
   const std::int64_t source = catalog.begin_source(source_record("later.zip"));
   catalog.add_file(source, {kThreadFile, object(5), 1000, 1});
   catalog.add_conversation(source, conversation("t", "Trip"));
@@ -1236,6 +1237,53 @@ TEST(CatalogLoad, AVersionOneCatalogGainsRawSpansWhenWritten) {
   ASSERT_TRUE(after[1].span.has_value());
   EXPECT_EQ(after[1].span->content, object(5));
   EXPECT_EQ(after[1].span->offset, 40u);
+  EXPECT_NO_THROW(catalog.check_integrity());
+}
+
+// A catalog of schema version 2 kept each message's whole 16-byte digest and a 4-byte ordinal.
+// Loaded to be written, its keys are cut to what this version writes (the digest's first 4
+// bytes, the ordinal without leading zero bytes), so that the same export again is found to be
+// there, every occurrence of a repeated message included.
+TEST(CatalogLoad, AVersionTwoCatalogsDedupKeysAreShortenedWhenWritten) {
+  const Message two = text_message("Ana", 2'000, "two");
+  const Message three = text_message("Ana", 3'000, "three");
+  const std::vector<Message> run{two, three, two, two};
+  Catalog first = Catalog::create();
+  ASSERT_EQ(import_run(first, run).added, 4u);
+  const auto keys_of = [](sql::Database& db) {
+    std::vector<std::string> keys;
+    auto q =
+        db.query("SELECT typeof(dedup_key) || ' ' || hex(dedup_key) FROM messages ORDER BY id");
+    while (q->step()) keys.push_back(q->column_text(0));
+    return keys;
+  };
+  PlainBytes image = first.serialize();
+  std::vector<std::string> short_keys;
+  {
+    sql::Database db = sql::Database::open(image.span());
+    short_keys = keys_of(db);
+    // The long form: the short key's digest bytes, 12 more digest bytes (the rest of the
+    // digest, which the shortening drops: random here), the ordinal in 4 bytes.
+    db.exec(
+        "UPDATE messages SET dedup_key = CAST(substr(dedup_key, 1, 4) || randomblob(12) ||"
+        " substr(x'00000000', 1, 8 - length(dedup_key)) || substr(dedup_key, 5) AS BLOB);"
+        " UPDATE meta SET value = '2' WHERE key = 'schema_version';");
+    std::vector<std::string> long_keys = keys_of(db);
+    ASSERT_EQ(long_keys.size(), 4u);
+    for (const std::string& key : long_keys) EXPECT_EQ(key.size(), 5u + 40u) << key;
+    EXPECT_EQ(long_keys[1].substr(5 + 32), "00000001");  // the second "two"
+    image = db.serialize();
+  }
+  Catalog catalog = Catalog::load(image.span());
+  {
+    const PlainBytes bytes = catalog.serialize();
+    sql::Database db = sql::Database::open(bytes.span());
+    EXPECT_EQ(db.query_text("SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+    EXPECT_EQ(keys_of(db), short_keys);
+  }
+  const RunResult again = import_run(catalog, {two, three, two, two, two});
+  EXPECT_EQ(again.duplicate, 4u);
+  EXPECT_EQ(again.added, 1u);
   EXPECT_NO_THROW(catalog.check_integrity());
 }
 

@@ -91,15 +91,19 @@ TEST(CanonicalKey, PlatformIdReplacesTheContent) {
   EXPECT_NE(canonical_key(a), canonical_key(b));
 }
 
-TEST(StoredKey, DigestThenBigEndianOrdinal) {
+TEST(StoredKey, DigestPrefixThenOrdinalWithoutLeadingZeroBytes) {
   Digest128 digest{};
-  for (std::size_t i = 0; i < digest.size(); ++i) digest[i] = static_cast<std::uint8_t>(i);
-  const auto key = stored_key(digest, 0x01020304);
-  EXPECT_TRUE(std::equal(digest.begin(), digest.end(), key.begin()));
-  EXPECT_EQ(key[16], 1);
-  EXPECT_EQ(key[17], 2);
-  EXPECT_EQ(key[18], 3);
-  EXPECT_EQ(key[19], 4);
+  for (std::size_t i = 0; i < digest.size(); ++i) digest[i] = static_cast<std::uint8_t>(i + 10);
+  const auto bytes_of = [](const StoredKey& key) {
+    return std::vector<int>(key.span().begin(), key.span().end());
+  };
+  EXPECT_EQ(bytes_of(stored_key(digest, 0)), (std::vector<int>{10, 11, 12, 13}));
+  EXPECT_EQ(bytes_of(stored_key(digest, 1)), (std::vector<int>{10, 11, 12, 13, 1}));
+  EXPECT_EQ(bytes_of(stored_key(digest, 0x0100)), (std::vector<int>{10, 11, 12, 13, 1, 0}));
+  EXPECT_EQ(bytes_of(stored_key(digest, 0x01020304)),
+            (std::vector<int>{10, 11, 12, 13, 1, 2, 3, 4}));
+  // Ordinals whose bytes are alike but not their count stay apart.
+  EXPECT_NE(stored_key(digest, 0x01), stored_key(digest, 0x0101));
   EXPECT_NE(stored_key(digest, 0), stored_key(digest, 1));
 }
 
