@@ -25,11 +25,12 @@ constexpr std::size_t kBatchRows = 16384;
 // How many batches may wait for the thread before add() waits for it (memory stays bounded).
 constexpr std::size_t kMaxQueued = 3;
 
-// The tables FTS5 keeps the two indexes in (neither keeps a content table).
-constexpr std::array<const char*, 8> kIndexTables = {
-    "messages_fts_data",        "messages_fts_idx",       "messages_fts_docsize",
-    "messages_fts_config",      "messages_trigram_data",  "messages_trigram_idx",
-    "messages_trigram_docsize", "messages_trigram_config"};
+// The tables FTS5 keeps the two indexes in (neither keeps a content table, and the word index
+// no column sizes: see SEARCH INDEX in catalog.cpp).
+constexpr std::array<const char*, 7> kIndexTables = {
+    "messages_fts_data",      "messages_fts_idx",     "messages_fts_config",
+    "messages_trigram_data",  "messages_trigram_idx", "messages_trigram_docsize",
+    "messages_trigram_config"};
 
 // SQLite's defensive mode makes the tables of a virtual table read-only to ordinary SQL; the
 // copy writes them, so it is lifted for the copy alone and set again after it, whatever

@@ -31,7 +31,7 @@ namespace dmvault::catalog {
 inline constexpr const char* kSearchIndexSchema = R"sql(
 CREATE VIRTUAL TABLE messages_fts USING fts5(
   text, sender, conversation, share, attachments,
-  content = 'message_search', content_rowid = 'id',
+  content = 'message_search', content_rowid = 'id', columnsize = 0,
   tokenize = 'unicode61 remove_diacritics 2');
 
 CREATE VIRTUAL TABLE messages_trigram USING fts5(

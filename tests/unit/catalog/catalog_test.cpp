@@ -1319,6 +1319,34 @@ TEST_F(CatalogTest, SnippetsMarkTheFieldTheWordWasFoundIn) {
   EXPECT_NE(hits[3].snippet.find(marked("café")), std::string::npos) << hits[3].snippet;
 }
 
+// Relevance is bm25's: the word twice in a short text first, once in a shorter one next, once
+// in a long one last, the reverse of newest first. The word index keeps no column sizes (SEARCH
+// INDEX): FTS5 counts them from the hits' content, here for rows of a first run (built beside
+// it) and of a later one (indexed in the catalog).
+TEST_F(CatalogTest, RelevanceRanksByHowMuchOfAMessageTheWordIs) {
+  import_run(catalog,
+             {text_message("Ana", 1'000, "pizza"),
+              text_message("Ana", 3'000,
+                           "we could maybe have some pizza later if everyone agrees to it")});
+  import_run(catalog, {text_message("Bo", 2'000, "pizza pizza tonight"),
+                       text_message("Bo", 4'000, "nothing here")});
+  SearchRequest request;
+  request.where = "m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)";
+  request.params = {{false, 0, "\"pizza\""}};
+  request.rank_match = "\"pizza\"";
+  request.sort = SearchRequest::Sort::relevance;
+  const std::vector<std::string> ranked = {
+      "pizza pizza tonight", "pizza",
+      "we could maybe have some pizza later if everyone agrees to it"};
+  std::vector<std::string> got;
+  for (const SearchHit& hit : catalog.search(request)) got.push_back(hit.message.text);
+  EXPECT_EQ(got, ranked);
+  request.sort = SearchRequest::Sort::newest;
+  got.clear();
+  for (const SearchHit& hit : catalog.search(request)) got.push_back(hit.message.text);
+  EXPECT_EQ(got, (std::vector<std::string>{ranked[2], ranked[0], ranked[1]}));
+}
+
 // --- search --regex ---------------------------------------------------------------------------
 
 std::vector<std::string> hit_texts(const std::vector<SearchHit>& hits) {
