@@ -26,17 +26,18 @@
 //   4-byte ordinal, 20 random bytes a message and a tenth of the sealed catalog; loading
 //   such a catalog to write it shortens its keys.) That is also why dedup_key is indexed but
 //   not UNIQUE: two different messages with colliding digests must both be storable. The index
-//   (messages_by_dedup_key) lives only within a run that looks a key up: built at its first lookup,
-//   dropped when the run finishes. Stored, its random keys were a sixth of the sealed catalog that
-//   nothing but the next import reads, and every import re-sealed most of its pages. A duplicate
-//   changes nothing, except that information the new record adds is not lost: an attachment the
-//   stored message has without its file (no content id) gets the content id and size of the new
-//   record's attachment at the same position with the same file name, and reactions the stored
-//   message lacks (by actor and reaction) are added. An attachment whose file is known only later
-//   (ResolvedAttachment::pending) is added without it, and one that would fill a stored message's
-//   gap from such a file does so when link_pending resolves it, in the order they came: the rows
-//   end as they would have. (A row is never the duplicate of a message of the run that added it,
-//   which would be its next occurrence: so no fill can come before the link of the row's own file.)
+//   (messages_by_dedup_key) lives only within a run that looks a key up: built at its first
+//   lookup, dropped when the run finishes. Stored, its random keys were a sixth of the sealed
+//   catalog that nothing but the next import reads, and every import re-sealed most of its pages.
+//   A duplicate changes nothing, except that information the new record adds is not lost:
+//   an attachment the stored message has without its file (no content id) gets the content id
+//   and size of the new record's attachment at the same position with the same file name, and
+//   reactions the stored message lacks (by actor and reaction) are added.
+//   An attachment whose file is known only later (ResolvedAttachment::pending) is added without
+//   it, and one that would fill a stored message's gap from such a file does so when
+//   link_pending resolves it, in the order they came: the rows end as they would have. (A row
+//   is never the duplicate of a message of the run that added it, which would be its next
+//   occurrence: so no fill can come before the link of the row's own file.)
 //
 // MESSAGE IDS are in time order, so "newest first" is "highest id first":
 //   id = shifted_ms * 4096 + n, where shifted_ms = timestamp_ms + 2^41 (about 69.7 years, so
@@ -69,14 +70,14 @@
 // match), contentless since only rowids are read from it, and holding of each only its words
 // with such a character (append_unspaced_words: a tenth of those texts, and all a query's word
 // can be found in; a quoted phrase with spaces is found word by word and checked against the
-// whole text, see query_translate). Rows written before hold whole
-// texts, and older catalogs have it over every message, with messages as its external content
-// (they go on indexing whole texts): the same hits. Both use rowid = messages.id and are written
-// when a run finishes (index_unindexed); a title change rewrites the conversation's rows of
-// messages_fts. A run into an empty catalog instead hands each row to a SearchIndexBuilder as the
-// message is added, which builds both indexes on another thread and copies them in when the run
-// finishes (or at a title change, which must delete rows with the old title: the rest of the run is
-// then indexed as usual).
+// whole text, see query_translate). Rows written before hold whole texts, and older catalogs
+// have it over every message, with messages as its external content (they go on indexing whole
+// texts): the same hits. Both use rowid = messages.id and are written when a run finishes
+// (index_unindexed); a title change rewrites the conversation's rows of messages_fts. A run
+// into an empty catalog instead hands each row to a SearchIndexBuilder as the message is added,
+// which builds both indexes on another thread and copies them in when the run finishes (or at a
+// title change, which must delete rows with the old title: the rest of the run is then indexed
+// as usual).
 //
 // RAW RECORDS: a message whose importer says its raw record is a span of its source file (the
 // file stored in the vault, Message::raw_offset) keeps raw = '' and the span: raw_file (the
