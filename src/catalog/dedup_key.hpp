@@ -1,7 +1,6 @@
 // The message dedup key (the rule is described at the top of catalog.cpp).
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -50,11 +49,6 @@ struct StoredKey {
   std::array<std::uint8_t, kStoredDigestSize + 4> bytes{};
   std::size_t size = 0;
   std::span<const std::uint8_t> span() const noexcept { return {bytes.data(), size}; }
-  bool operator==(const StoredKey& other) const noexcept {
-    return std::equal(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(size),
-                      other.bytes.begin(),
-                      other.bytes.begin() + static_cast<std::ptrdiff_t>(other.size));
-  }
 };
 StoredKey stored_key(const Digest128& digest, std::uint32_t ordinal);
 

@@ -103,8 +103,8 @@ TEST(StoredKey, DigestPrefixThenOrdinalWithoutLeadingZeroBytes) {
   EXPECT_EQ(bytes_of(stored_key(digest, 0x01020304)),
             (std::vector<int>{10, 11, 12, 13, 1, 2, 3, 4}));
   // Ordinals whose bytes are alike but not their count stay apart.
-  EXPECT_NE(stored_key(digest, 0x01), stored_key(digest, 0x0101));
-  EXPECT_NE(stored_key(digest, 0), stored_key(digest, 1));
+  EXPECT_NE(bytes_of(stored_key(digest, 0x01)), bytes_of(stored_key(digest, 0x0101)));
+  EXPECT_NE(bytes_of(stored_key(digest, 0)), bytes_of(stored_key(digest, 1)));
 }
 
 }  // namespace
