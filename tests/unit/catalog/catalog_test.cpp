@@ -1289,6 +1289,12 @@ TEST(CatalogLoad, AVersionTwoCatalogsDedupKeysAreShortenedWhenWritten) {
 
 // --- snippets ----------------------------------------------------------------------------------
 
+std::vector<std::string> hit_texts(const std::vector<SearchHit>& hits) {
+  std::vector<std::string> out;
+  for (const SearchHit& hit : hits) out.push_back(hit.message.text);
+  return out;
+}
+
 // Each hit is marked where FTS5 found the word: the text (accents folded, as the index folds
 // them), else the shared post, else an attachment's name; a hit on the sender alone shows its
 // text unmarked. All the hits' snippets come from one pass over the word's postings, which a
@@ -1338,22 +1344,13 @@ TEST_F(CatalogTest, RelevanceRanksByHowMuchOfAMessageTheWordIs) {
   const std::vector<std::string> ranked = {
       "pizza pizza tonight", "pizza",
       "we could maybe have some pizza later if everyone agrees to it"};
-  std::vector<std::string> got;
-  for (const SearchHit& hit : catalog.search(request)) got.push_back(hit.message.text);
-  EXPECT_EQ(got, ranked);
+  EXPECT_EQ(hit_texts(catalog.search(request)), ranked);
   request.sort = SearchRequest::Sort::newest;
-  got.clear();
-  for (const SearchHit& hit : catalog.search(request)) got.push_back(hit.message.text);
-  EXPECT_EQ(got, (std::vector<std::string>{ranked[2], ranked[0], ranked[1]}));
+  EXPECT_EQ(hit_texts(catalog.search(request)),
+            (std::vector<std::string>{ranked[2], ranked[0], ranked[1]}));
 }
 
 // --- search --regex ---------------------------------------------------------------------------
-
-std::vector<std::string> hit_texts(const std::vector<SearchHit>& hits) {
-  std::vector<std::string> out;
-  for (const SearchHit& hit : hits) out.push_back(hit.message.text);
-  return out;
-}
 
 TEST_F(CatalogTest, RegexNarrowsTheOtherTermsAndMarksItsMatch) {
   import_run(catalog, {text_message("Ana", 1'000, "order 1234 shipped"),
