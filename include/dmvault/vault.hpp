@@ -30,6 +30,10 @@
 
 namespace dmvault {
 
+namespace vault {
+struct UnlockedHeader;
+}
+
 using ObjectId = std::array<std::uint8_t, 32>;
 
 std::string to_hex(std::span<const std::uint8_t> bytes);
@@ -99,6 +103,26 @@ class Vault {
                     const OpenOptions& options);
   static Vault open_on(std::unique_ptr<Storage> storage, const Credential& credential,
                        const OpenOptions& options);
+
+  // A vault file's header as one opening unlocked it: its keys in locked memory. It lets a
+  // second opening of the same file skip the key derivation, which costs most of a second (and
+  // up to 1 GiB) by design: verify reads the catalog this way beside its walk of the frames.
+  // Made by the library (verify_vault hands one out); wiped when destroyed.
+  class Unlocked {
+   public:
+    explicit Unlocked(std::unique_ptr<vault::UnlockedHeader> header);
+    Unlocked(Unlocked&&) noexcept;
+    Unlocked& operator=(Unlocked&&) noexcept;
+    ~Unlocked();
+
+   private:
+    friend class Vault;
+    std::unique_ptr<vault::UnlockedHeader> m_header;
+  };
+  // Opens `storage` with keys unlocked before from the same file. Error(usage) when the file is
+  // another vault (its header names another vault id).
+  static Vault open_unlocked(std::unique_ptr<Storage> storage, Unlocked unlocked,
+                             const OpenOptions& options);
 
   Vault(Vault&&) noexcept;
   Vault& operator=(Vault&&) noexcept;

@@ -40,9 +40,10 @@ struct VerifyReport {
 // Throws Error(not_a_vault) when no header copy is usable, Error(wrong_passphrase) when the
 // header is intact but the secret opens no keyslot. Everything else is reported, not thrown.
 // `on_unlocked`, when given, is called once the credential has opened a keyslot, before any
-// frame is read: the key derivation and its memory are over by then.
+// frame is read, with a copy of the keys (the key derivation and its memory are over by then):
+// Vault::open_unlocked opens the same file with them, to read it beside the walk.
 VerifyReport verify_vault(std::unique_ptr<Storage> storage, const Credential* credential,
                           bool allow_expensive_kdf = false,
-                          const std::function<void()>& on_unlocked = {});
+                          const std::function<void(Vault::Unlocked)>& on_unlocked = {});
 
 }  // namespace dmvault

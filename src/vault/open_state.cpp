@@ -257,6 +257,19 @@ OpenState open_state(Storage& storage, const Credential& credential, bool allow_
   return open_state(storage, unlock_header(storage, credential, allow_expensive_kdf), warn);
 }
 
+std::unique_ptr<UnlockedHeader> copy_of(const UnlockedHeader& header) {
+  auto copy = std::make_unique<UnlockedHeader>();
+  copy->superblock = header.superblock;
+  copy->highest_superblock_sequence = header.highest_superblock_sequence;
+  copy->superblock_copies_consistent = header.superblock_copies_consistent;
+  copy->opened_slot = header.opened_slot;
+  copy->trusted_copy = header.trusted_copy;
+  copy->master_key = SecretBytes::copy_of(header.master_key.span());
+  copy->keys = header.keys.copy();
+  copy->header_warnings = header.header_warnings;
+  return copy;
+}
+
 OpenState open_state(Storage& storage, UnlockedHeader header, const WarningSink& warn) {
   OpenState state;
   static_cast<UnlockedHeader&>(state) = std::move(header);

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 namespace dmvault::vault {
@@ -37,6 +38,9 @@ struct UnlockedHeader {
   // Damage that the other copy covered (for verify's report and for warnings).
   std::vector<std::string> header_warnings;
 };
+
+// Another header with the same state and its own copy of the keys, in locked memory.
+std::unique_ptr<UnlockedHeader> copy_of(const UnlockedHeader& header);
 
 struct OpenState : UnlockedHeader {
   CommitState last;

@@ -521,6 +521,22 @@ SecretBytes Vault::create(const std::filesystem::path& path, const Credential& p
   return vault::create_vault_file(path, passphrase, options, {});
 }
 
+namespace {
+
+std::unique_ptr<Vault::Impl> opened_impl(std::unique_ptr<Storage> storage, OpenState state,
+                                         const Vault::OpenOptions& options) {
+  auto impl = std::make_unique<Vault::Impl>();
+  impl->mode = options.mode;
+  impl->warn = options.on_warning;
+  impl->state = std::move(state);
+  impl->storage = std::move(storage);
+  impl->append_pos = impl->state.last.end;
+  if (options.mode == Vault::Mode::write) impl->heal_for_writing();
+  return impl;
+}
+
+}  // namespace
+
 Vault Vault::open(const std::filesystem::path& path, const Credential& credential,
                   const OpenOptions& options) {
   auto storage =
@@ -531,14 +547,35 @@ Vault Vault::open(const std::filesystem::path& path, const Credential& credentia
 Vault Vault::open_on(std::unique_ptr<Storage> storage, const Credential& credential,
                      const OpenOptions& options) {
   crypto::initialize();
-  auto impl = std::make_unique<Impl>();
-  impl->mode = options.mode;
-  impl->warn = options.on_warning;
-  impl->state = open_state(*storage, credential, options.allow_expensive_kdf, options.on_warning);
-  impl->storage = std::move(storage);
-  impl->append_pos = impl->state.last.end;
-  if (options.mode == Mode::write) impl->heal_for_writing();
-  return Vault(std::move(impl));
+  OpenState state =
+      open_state(*storage, credential, options.allow_expensive_kdf, options.on_warning);
+  return Vault(opened_impl(std::move(storage), std::move(state), options));
+}
+
+Vault::Unlocked::Unlocked(std::unique_ptr<vault::UnlockedHeader> header)
+    : m_header(std::move(header)) {}
+Vault::Unlocked::Unlocked(Unlocked&&) noexcept = default;
+Vault::Unlocked& Vault::Unlocked::operator=(Unlocked&&) noexcept = default;
+Vault::Unlocked::~Unlocked() = default;
+
+Vault Vault::open_unlocked(std::unique_ptr<Storage> storage, Unlocked unlocked,
+                           const OpenOptions& options) {
+  if (!unlocked.m_header) throw std::logic_error("Vault::open_unlocked: keys already used");
+  // The keys open only frames of their own vault; another file at the path (replaced since the
+  // first opening) would otherwise look like a vault with no intact commit.
+  const ObjectId& vault_id = unlocked.m_header->superblock.vault_id;
+  const auto copies = read_header_copies(*storage);
+  if (std::none_of(copies.begin(), copies.end(), [&](const HeaderCopy& copy) {
+        return copy.checksum_ok && copy.superblock.vault_id == vault_id;
+      })) {
+    throw Error(ErrorCode::not_a_vault,
+                storage->describe() + ": not the vault whose keys were unlocked before",
+                "the file was replaced while dmvault was reading it; run the command again");
+  }
+  crypto::initialize();
+  OpenState state = open_state(*storage, std::move(*unlocked.m_header), options.on_warning);
+  unlocked.m_header.reset();
+  return Vault(opened_impl(std::move(storage), std::move(state), options));
 }
 
 Vault::Vault(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}

@@ -288,9 +288,9 @@ class Verifier {
   }
 
   void full(const Credential& credential, bool allow_expensive_kdf,
-            const std::function<void()>& on_unlocked) {
+            const std::function<void(Vault::Unlocked)>& on_unlocked) {
     UnlockedHeader unlocked = unlock_header(m_storage, credential, allow_expensive_kdf);
-    if (on_unlocked) on_unlocked();
+    if (on_unlocked) on_unlocked(Vault::Unlocked(copy_of(unlocked)));
     for (const auto& w : unlocked.header_warnings) warning(0, w);
     const std::uint64_t size = m_storage.size();
 
@@ -644,7 +644,8 @@ class Verifier {
 }  // namespace
 
 VerifyReport verify_vault(std::unique_ptr<Storage> storage, const Credential* credential,
-                          bool allow_expensive_kdf, const std::function<void()>& on_unlocked) {
+                          bool allow_expensive_kdf,
+                          const std::function<void(Vault::Unlocked)>& on_unlocked) {
   crypto::initialize();
   VerifyReport report;
   report.quick = credential == nullptr;

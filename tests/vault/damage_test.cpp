@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace dmvault {
 namespace {
@@ -391,25 +392,56 @@ TEST(Damage, AReplayedOldCommitIsNeverAccepted) {
   EXPECT_EQ(report.uncommitted_tail_bytes, genesis_end - vault::kDataStart);
 }
 
-// The hook that lets a caller derive a second key only after verify's own (so the two never hold
-// the key derivation's memory at once) runs once per full verify, and never without an unlock.
-TEST(Damage, VerifyTellsWhenItHasUnlocked) {
+// The hook hands out the keys verify unlocked, once per full verify and never without an
+// unlock: they open the same vault with no credential (verify's catalog check reads it so,
+// without deriving the key again), and every object reads back as stored.
+TEST(Damage, VerifyHandsOutTheKeysItUnlocked) {
   const Sample sample = make_sample("pw", false);
   int unlocked = 0;
-  const auto count = [&] { ++unlocked; };
+  const auto read_everything = [&](Vault::Unlocked keys) {
+    ++unlocked;
+    const Vault vault =
+        Vault::open_unlocked(image_storage(sample.image), std::move(keys), Vault::OpenOptions{});
+    EXPECT_EQ(vault.info().commits, 3u);
+    for (const auto& [id, bytes] : sample.objects) {
+      const PlainBytes read = vault.read(id);
+      EXPECT_TRUE(std::equal(read.span().begin(), read.span().end(), bytes.begin(), bytes.end()));
+    }
+  };
   const Credential right = passphrase("pw");
-  EXPECT_TRUE(verify_vault(image_storage(sample.image), &right, false, count).clean());
+  EXPECT_TRUE(verify_vault(image_storage(sample.image), &right, false, read_everything).clean());
   EXPECT_EQ(unlocked, 1);
-  EXPECT_TRUE(verify_vault(image_storage(sample.image), nullptr, false, count).clean());
+  EXPECT_TRUE(verify_vault(image_storage(sample.image), nullptr, false, read_everything).clean());
   EXPECT_EQ(unlocked, 1);
   const Credential wrong = passphrase("not it");
   try {
-    verify_vault(image_storage(sample.image), &wrong, false, count);
+    verify_vault(image_storage(sample.image), &wrong, false, read_everything);
     ADD_FAILURE() << "a wrong passphrase verified";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::wrong_passphrase) << e.what();
   }
   EXPECT_EQ(unlocked, 1);
+}
+
+// Keys unlocked from one vault do not open another one (the file at the path replaced between
+// the two openings): a clear refusal, not a vault that seems to have lost its commits.
+TEST(Damage, UnlockedKeysRefuseAnotherVault) {
+  const Sample first = make_sample("pw", false);
+  const Sample second = make_sample("pw", false);
+  std::optional<Vault::Unlocked> keys;
+  const Credential credential = passphrase("pw");
+  verify_vault(image_storage(first.image), &credential, false,
+               [&](Vault::Unlocked unlocked) { keys.emplace(std::move(unlocked)); });
+  ASSERT_TRUE(keys.has_value());
+  try {
+    (void)Vault::open_unlocked(image_storage(second.image), std::move(*keys), Vault::OpenOptions{});
+    ADD_FAILURE() << "keys of one vault opened another";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::not_a_vault) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not the vault whose keys were unlocked"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Damage, QuickVerifyNeedsNoKeyAndFindsStructuralDamage) {
