@@ -91,6 +91,7 @@
 #include "catalog/dedup_key.hpp"
 #include "catalog/match_fold.hpp"
 #include "catalog/memory_scratch_file.hpp"
+#include "catalog/occurrence_counter.hpp"
 #include "catalog/search_index_builder.hpp"
 #include "catalog/sqlite_db.hpp"
 #include "catalog/unspaced_text.hpp"
@@ -375,14 +376,6 @@ std::uint64_t to_uint64(std::int64_t value) {
   return value < 0 ? 0 : static_cast<std::uint64_t>(value);
 }
 
-struct DigestHash {
-  std::size_t operator()(const Digest128& digest) const noexcept {
-    std::size_t h = 0;
-    std::memcpy(&h, digest.data(), sizeof h);
-    return h;
-  }
-};
-
 // "catalog: query failed: file is not a database" -> "file is not a database".
 std::string sqlite_detail(const Error& error) {
   std::string_view what = error.what();
@@ -487,7 +480,7 @@ class Catalog::Impl {
   std::unordered_map<std::string, RunFile> m_run_files;
   // Occurrences of each canonical key so far in this run (keyed by digest: a collision only
   // shifts an ordinal, which the exact comparison then tells apart).
-  std::unordered_map<Digest128, std::uint32_t, DigestHash> m_occurrences;
+  OccurrenceCounter m_occurrences;
   // Whether the catalog held no message when this run began. A stored key is the digest with
   // its occurrence in the run, so a run never meets its own keys again: only an earlier run's
   // message can be a duplicate, and into an empty catalog (a first import) the lookup for one,
@@ -1469,7 +1462,7 @@ AddOutcome Catalog::Impl::add_message(std::int64_t source_id, const std::string&
   if (message.share) fields.share_link = message.share->link;
   const WipedString canonical{canonical_key(fields)};
   const Digest128 digest = murmur3_x64_128(bytes_of(canonical.value));
-  const std::uint32_t ordinal = m_occurrences[digest]++;
+  const std::uint32_t ordinal = m_occurrences.next(digest);
   const auto key = stored_key(digest, ordinal);
 
   AddOutcome outcome = AddOutcome::added;
