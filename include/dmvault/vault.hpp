@@ -119,8 +119,8 @@ class Vault {
     friend class Vault;
     std::unique_ptr<vault::UnlockedHeader> m_header;
   };
-  // Opens `storage` with keys unlocked before from the same file. Error(usage) when the file is
-  // another vault (its header names another vault id).
+  // Opens `storage` with keys unlocked before from the same file. Error(not_a_vault) when the file
+  // is another vault (its header names another vault id).
   static Vault open_unlocked(std::unique_ptr<Storage> storage, Unlocked unlocked,
                              const OpenOptions& options);
 
