@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 
+#include "cli/allocator_policy.hpp"
 #include "cli/cmd_export.hpp"
 #include "cli/cmd_import.hpp"
 #include "cli/cmd_info.hpp"
@@ -24,7 +25,6 @@
 
 #include <cstdlib>
 #include <iostream>
-#include <malloc.h>
 #include <string>
 #include <string_view>
 #include <unistd.h>
@@ -108,10 +108,7 @@ int run(int argc, char** argv) {
   Commands commands;
   try {
     harden_process();
-    // glibc gives each thread a heap of its own and keeps what is freed in it: with an import's
-    // threads (the importer, the index builder, the media, two sealing threads) that kept 40 MB
-    // more at the peak of a 600,000-message import (287 MB) than four heaps do (245 MB, as fast).
-    ::mallopt(M_ARENA_MAX, 4);
+    tune_allocator();
 
     app.set_version_flag("--version", DMVAULT_VERSION);
     app.footer(std::string(kFooter));
