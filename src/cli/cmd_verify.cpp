@@ -97,7 +97,7 @@ std::optional<VerifyFinding> check_catalog(const VerifyOptions& options, Vault::
                                            std::move(unlocked), Vault::OpenOptions{});
   if (!vault.root(import::kCatalogRoot)) return std::nullopt;  // nothing imported yet
   try {
-    import::load_catalog(vault).check_integrity();
+    import::load_catalog(vault, import::CatalogReading::whole).check_integrity();
   } catch (const Error& error) {
     if (error.code() != ErrorCode::corrupted) throw;
     return VerifyFinding{0, options.vault + ": " + error.what()};

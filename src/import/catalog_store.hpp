@@ -10,10 +10,14 @@ namespace dmvault::import {
 
 inline constexpr const char* kCatalogRoot = "catalog";
 
+// How much of the catalog a command will read: parts of it (a query, a conversation), or all of
+// it (verify's check of the whole database), which is then kept in huge pages where it can be.
+enum class CatalogReading { in_parts, whole };
 // The vault's catalog, or a new empty one when nothing was imported yet, to read: paged, so
 // only the parts of the catalog that queries need are ever decrypted. `vault` must outlive the
 // catalog (and stay where it is: the catalog reads from it).
-catalog::Catalog load_catalog(const Vault& vault);
+catalog::Catalog load_catalog(const Vault& vault,
+                              CatalogReading reading = CatalogReading::in_parts);
 // The same, for a command that changes the catalog and stores it back (import, people link):
 // in an encrypted scratch file (import/scratch_file.hpp) made in `scratch_directory`, so that
 // memory holds only a bounded page cache however large the catalog. Such a catalog cannot roll
