@@ -69,6 +69,14 @@ SearchIndexBuilder::SearchIndexBuilder(std::shared_ptr<ScratchFile> file)
   // does.
   m_db->exec("PRAGMA cache_size=-16384");
   m_db->exec(kSearchIndexSchema);
+  // FTS5 gathers the terms of the rows added in a table in memory and writes them as a new
+  // segment when it holds `hashsize` bytes (1 MiB by default), merging segments as they pile up.
+  // With 32 MiB a first import writes far fewer segments and merges them far less often: a
+  // million-message import took 17.9 to 18.1 s instead of 19.2 (200,000 messages: 3.7 to 3.9 s
+  // against 3.8 to 4.2), at the same peak RSS, and searches were as fast or faster. The setting
+  // is copied into the catalog with the index (its config table), so the imports after it
+  // gather as much before writing.
+  m_db->exec("INSERT INTO messages_fts(messages_fts, rank) VALUES('hashsize', 33554432)");
   m_schema = index_schema_of(*m_db);
   m_db->exec("BEGIN");
   m_thread = std::thread([this] { run(); });

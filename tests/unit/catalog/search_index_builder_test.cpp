@@ -177,6 +177,9 @@ TEST(SearchIndexBuilder, AFirstRunBuildsTheIndexesTheUsualWayWouldHave) {
   EXPECT_EQ(db.query_text("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH"
                           " 'conversation:t1'"),
             "0");
+  // The builder gathers 32 MiB of terms before it writes a segment, and the catalog keeps that
+  // setting with the index for the runs after it.
+  EXPECT_EQ(db.query_text("SELECT v FROM messages_fts_config WHERE k = 'hashsize'"), "33554432");
 }
 
 // The index file fills up while the run goes on: the run fails with that error (from whichever
